@@ -15,6 +15,16 @@ const restrict = (files, banned) => ({
   },
 });
 
+// Tests and test-support folders may use the test-only packages (kube-lite as
+// a real API server, testkit), but still never another app.
+const testFiles = ['**/*.test.ts', '**/testing/**'];
+const testOnly = ['@kedge/kube-lite', '@kedge/testkit'];
+const otherApps = (self) => appNames.filter((n) => n !== self);
+const appRules = (dir, self, alsoBanned) => [
+  { ...restrict([`apps/${dir}/**`], [...otherApps(self), ...alsoBanned, ...testOnly]), ignores: testFiles },
+  restrict(testFiles.map((f) => `apps/${dir}/${f}`), [...otherApps(self), ...alsoBanned]),
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/src/generated/**', '.kedge/**', '**/.nx/**'] },
   js.configs.recommended,
@@ -27,8 +37,8 @@ export default tseslint.config(
   },
   restrict(['packages/**'], appNames),
   restrict(['packages/protocol/**'], ['@kedge/*']),
-  restrict(['apps/cloudcore/**'], [...appNames.filter((n) => n !== '@kedge/cloudcore'), '@kedge/kube-lite', '@kedge/mapper-sdk', '@kedge/testkit']),
-  restrict(['apps/edgecore/**'], [...appNames.filter((n) => n !== '@kedge/edgecore'), '@kedge/kube-lite', '@kedge/mapper-sdk', '@kedge/testkit']),
-  restrict(['apps/device-mapper/**'], [...appNames.filter((n) => n !== '@kedge/device-mapper'), '@kedge/kube-lite', '@kedge/testkit']),
-  restrict(['apps/cli/**'], appNames.filter((n) => n !== '@kedge/cli')),
+  ...appRules('cloudcore', '@kedge/cloudcore', ['@kedge/mapper-sdk']),
+  ...appRules('edgecore', '@kedge/edgecore', ['@kedge/mapper-sdk']),
+  ...appRules('device-mapper', '@kedge/device-mapper', []),
+  restrict(['apps/cli/**'], otherApps('@kedge/cli')),
 );

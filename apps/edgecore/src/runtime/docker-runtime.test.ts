@@ -1,0 +1,124 @@
+import { ensureDockerTestImage, TEST_IMAGE } from '@kedge/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImagePullError, InvalidOptionsError, RuntimeUnavailableError } from '../errors';
+import { DockerRuntime } from './docker-runtime';
+import type { ContainerLabels, RuntimeEvent } from './types';
+
+const nodeName = `rt-test-${process.pid}`;
+const runtime = new DockerRuntime();
+
+function labels(podUid: string, kind: ContainerLabels['kind'], containerName = ''): ContainerLabels {
+  return {
+    nodeName,
+    podUid,
+    podName: 'p',
+    podNamespace: 'default',
+    containerName,
+    kind,
+    restartCount: 0,
+    specHash: 'h1',
+  };
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  await ensureDockerTestImage();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of await runtime.listContainers({ nodeName })) await runtime.removeContainer(c.id);
+});
+
+describe('DockerRuntime', () => {
+  it('reports version, node resources and images', async () => {
+    expect((await runtime.version()).name).toBe('docker');
+    const { version, containerRuntimeVersion } = await runtime.version();
+    expect(version).toMatch(/^\d+\.\d+/);
+    expect(containerRuntimeVersion).toBe(`docker://${version}`);
+    expect(runtime.nodeResources().cpuCount).toBeGreaterThan(0);
+    const image = await runtime.inspectImage(TEST_IMAGE);
+    expect(image?.id).toMatch(/^sha256:/);
+    expect(image?.ref).toMatch(/^docker(-pullable)?:\/\//);
+    expect(await runtime.inspectImage('kedge.local/absent:404')).toBeUndefined();
+    await expect(runtime.pullImage('kedge.local/absent:404')).rejects.toBeInstanceOf(ImagePullError);
+  });
+
+  it(
+    'runs a sandbox and a container in its network, execs, stops with grace and removes',
+    { timeout: 30_000 },
+    async () => {
+      const uid = `rt-${Date.now()}`;
+      const events: RuntimeEvent[] = [];
+      const unsubscribe = runtime.subscribe(nodeName, (e) => events.push(e));
+      try {
+        await until(() => events.some((e) => e.kind === 'resync'));
+        const sandbox = await runtime.runSandbox({
+          name: `kedge-rt-sb-${uid}`,
+          image: TEST_IMAGE,
+          labels: labels(uid, 'sandbox'),
+          hostname: 'p',
+          hostNetwork: false,
+          ports: [],
+        });
+        expect(sandbox.state.status).toBe('running');
+        expect(sandbox.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+        const id = await runtime.createContainer({
+          name: `kedge-rt-app-${uid}`,
+          image: TEST_IMAGE,
+          labels: labels(uid, 'app', 'app'),
+          entrypoint: ['sh', '-c'],
+          cmd: [
+            'trap "exit 7" TERM; echo served > /tmp/index.html; httpd -p 8081 -h /tmp; while true; do sleep 0.1; done',
+          ],
+          env: ['GREETING=hi'],
+          mounts: [],
+          sandboxId: sandbox.id,
+          memoryBytes: 32 * 1024 * 1024,
+        });
+        await runtime.startContainer(id);
+        const exec = await runtime.exec(id, ['sh', '-c', 'echo $GREETING; ip addr | grep -c inet'], 5_000);
+        expect(exec).toMatchObject({ exitCode: 0, timedOut: false });
+        expect(exec.output).toMatch(/^hi\n/);
+        // Same network namespace: the sandbox reaches the app's server on localhost.
+        const fetch = 'for i in $(seq 1 50); do wget -q -O - http://127.0.0.1:8081/ && exit 0; sleep 0.1; done; exit 1';
+        expect(await runtime.exec(sandbox.id, ['sh', '-c', fetch], 8_000)).toMatchObject({
+          exitCode: 0,
+          output: 'served\n',
+        });
+        expect((await runtime.exec(id, ['sh', '-c', 'exit 4'], 5_000)).exitCode).toBe(4);
+        expect((await runtime.exec(id, ['sleep', '5'], 200)).timedOut).toBe(true);
+
+        const listed = await runtime.listContainers({ nodeName, podUid: uid });
+        expect(listed.map((c) => c.labels.kind).sort()).toEqual(['app', 'sandbox']);
+        const started = Date.now();
+        await runtime.stopContainer(id, 10);
+        expect(Date.now() - started).toBeLessThan(8_000);
+        const stopped = await runtime.inspectContainer(id);
+        expect(stopped?.state).toMatchObject({ status: 'exited', exitCode: 7, oomKilled: false });
+        expect(stopped?.labels).toEqual(labels(uid, 'app', 'app'));
+        await until(() => events.some((e) => e.kind === 'die' && e.containerId === id && e.podUid === uid));
+        await runtime.stopContainer(id, 1);
+        await runtime.removeContainer(id);
+        await runtime.removeContainer(sandbox.id);
+        await runtime.removeContainer(sandbox.id);
+        expect(await runtime.inspectContainer(id)).toBeUndefined();
+      } finally {
+        unsubscribe();
+      }
+    },
+  );
+
+  it('names what is wrong when Docker is unreachable or options are bad', async () => {
+    const broken = new DockerRuntime({ socketPath: '/nonexistent/docker.sock' });
+    await expect(broken.version()).rejects.toBeInstanceOf(RuntimeUnavailableError);
+    await expect(broken.version()).rejects.toThrow(/start dockerd or set the runtime socket path/);
+    expect(() => new DockerRuntime({ pullTimeoutMs: 0 })).toThrow(InvalidOptionsError);
+  });
+});
