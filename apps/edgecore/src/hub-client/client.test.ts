@@ -1,0 +1,274 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openMetastore, type Metastore } from '../metastore';
+import { HandlerRegistry, HubClient, type EdgeObject, type HubClientOptions, type RemovedObject } from './index';
+import { FakeCloud, type DesiredObject } from './testing/fake-cloud';
+
+let dir: string;
+let store: Metastore;
+let cloud: FakeCloud;
+let stop: AbortController;
+let running: Promise<void> | undefined;
+const seen: string[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kedge-hub-'));
+  store = openMetastore(dir);
+  cloud = new FakeCloud();
+  stop = new AbortController();
+  seen.length = 0;
+});
+afterEach(async () => {
+  stop.abort();
+  await running;
+  running = undefined;
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function recordingHandlers(): HandlerRegistry {
+  return new HandlerRegistry().register({
+    name: 'record',
+    kinds: ['Pod', 'ConfigMap'],
+    upsert: (obj: EdgeObject) => void seen.push(`upsert ${obj.uid}@${obj.resourceVersion}`),
+    remove: (obj: RemovedObject) => void seen.push(`remove ${obj.uid}`),
+  });
+}
+
+function start(options: Partial<HubClientOptions> = {}): HubClient {
+  const hub = new HubClient({
+    nodeName: 'edge-1',
+    dial: cloud.dial,
+    store,
+    handlers: recordingHandlers(),
+    backoffBaseMs: 5,
+    backoffCapMs: 20,
+    ...options,
+  });
+  running = hub.run(stop.signal);
+  return hub;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const pod = (uid: string, resourceVersion: string): DesiredObject => ({
+  kind: 'Pod',
+  namespace: 'default',
+  name: `pod-${uid}`,
+  uid,
+  resourceVersion,
+  body: { metadata: { name: `pod-${uid}`, uid, resourceVersion } },
+});
+const put = (obj: DesiredObject) => store.objects.put({ ...obj, body: JSON.stringify(obj.body) });
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe('HubClient session', () => {
+  it('says hello, sends the manifest, and gets only the difference', async () => {
+    put(pod('a', '1'));
+    put(pod('b', '2'));
+    put(pod('c', '1'));
+    for (const obj of [pod('a', '1'), pod('b', '3'), pod('d', '1')]) cloud.desired.set(obj.uid, obj);
+    const hub = start();
+    await until(() => hub.state === 'synced', 'sync');
+    await hub.idle();
+
+    const [hello] = cloud.received('hello');
+    expect(hello).toMatchObject({ nodeName: 'edge-1', protocolVersion: 1 });
+    expect(cloud.received('manifest').flatMap((m) => m.entries)).toEqual([
+      { uid: 'a', resourceVersion: '1' },
+      { uid: 'b', resourceVersion: '2' },
+      { uid: 'c', resourceVersion: '1' },
+    ]);
+    expect(store.objects.manifest()).toEqual([
+      { uid: 'a', resourceVersion: '1' },
+      { uid: 'b', resourceVersion: '3' },
+      { uid: 'd', resourceVersion: '1' },
+    ]);
+    expect(seen.sort()).toEqual(['remove c', 'upsert b@3', 'upsert d@1']);
+    expect(hub.stats.objectsApplied).toBe(2);
+  });
+
+  it('chunks a large manifest into parts within the limit', async () => {
+    for (let i = 0; i < 25; i++) put(pod(`u${String(i).padStart(2, '0')}`, '1'));
+    const hub = start({ limits: { maxManifestEntries: 10 } });
+    await until(() => hub.state === 'synced', 'sync');
+    const parts = cloud.received('manifest');
+    expect(parts.map((p) => [p.part, p.entries.length, p.complete])).toEqual([
+      [0, 10, false],
+      [1, 10, false],
+      [2, 5, true],
+    ]);
+  });
+
+  it('acks an object only after it is stored, and ignores replays of older versions', async () => {
+    const hub = start();
+    await until(() => hub.state === 'synced', 'sync');
+    const storedAtAck: boolean[] = [];
+    cloud.onAck = (ids) =>
+      ids.forEach((id) => storedAtAck.push(store.objects.get(cloud.uidOf(id) ?? '') !== undefined));
+    cloud.sendObject(pod('x', '5'));
+    cloud.sendObject(pod('x', '4'), 'MODIFIED');
+    await until(() => storedAtAck.length === 2, 'two acks');
+    expect(storedAtAck).toEqual([true, true]);
+    expect(store.objects.get('x')?.resourceVersion).toBe('5');
+    expect(hub.stats.objectsIgnored).toBe(1);
+    cloud.sendObject(pod('x', '6'), 'DELETED');
+    await until(() => store.objects.get('x') === undefined, 'delete');
+    await hub.idle();
+    expect(seen).toEqual(['upsert x@5', 'remove x']);
+  });
+
+  it('sends the outbox, and resends what was not acked after a reconnect', async () => {
+    cloud.autoAckStatus = false;
+    const hub = start();
+    await until(() => hub.state === 'synced', 'sync');
+    store.outbox.enqueue('Pod/default/a', 'podStatus', bytes('a1'), 'ua');
+    store.outbox.enqueue('Pod/default/b', 'podStatus', bytes('b1'), 'ub');
+    await until(() => cloud.received('status').length === 2, 'two statuses');
+    const first = cloud.received('status').map((s) => [s.key.name, s.sequence]);
+
+    cloud.connection?.close(1006, 'link lost');
+    await until(() => cloud.sessions.length === 2 && cloud.received('status').length === 2, 'resend');
+    expect(cloud.received('status').map((s) => [s.key.name, s.sequence])).toEqual(first);
+
+    cloud.ackStatus(cloud.received('status'));
+    await until(() => store.outbox.size() === 0, 'outbox drained');
+  });
+
+  it('keeps a newer write queued when an older sequence is acked, and sends it in order', async () => {
+    cloud.autoAckStatus = false;
+    const hub = start();
+    await until(() => hub.state === 'synced', 'sync');
+    store.outbox.enqueue('Pod/default/a', 'podStatus', bytes('old'));
+    await until(() => cloud.received('status').length === 1, 'first status');
+    store.outbox.enqueue('Pod/default/a', 'podStatus', bytes('new'));
+    await until(() => cloud.received('status').length === 2, 'second status');
+    const [older, newer] = cloud.received('status');
+    expect(newer!.sequence).toBeGreaterThan(older!.sequence);
+    cloud.ackStatus([older!]);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(store.outbox.pending(10).map((e) => new TextDecoder().decode(e.body))).toEqual(['new']);
+    cloud.ackStatus([newer!]);
+    await until(() => store.outbox.size() === 0, 'outbox drained');
+  });
+
+  it('bounds statuses in flight by the window', async () => {
+    cloud.autoAckStatus = false;
+    const hub = start({ outboxWindow: 2 });
+    await until(() => hub.state === 'synced', 'sync');
+    for (const name of ['a', 'b', 'c', 'd', 'e']) store.outbox.enqueue(`Pod/default/${name}`, 'podStatus', bytes(name));
+    await until(() => cloud.received('status').length === 2, 'window full');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(cloud.received('status').map((s) => s.key.name)).toEqual(['a', 'b']);
+    cloud.ackStatus(cloud.received('status'));
+    await until(() => cloud.received('status').length === 4, 'next window');
+    expect(cloud.received('status').map((s) => s.key.name)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('closes on a malformed frame, counts it, keeps the store, and reconnects', async () => {
+    put(pod('keep', '1'));
+    cloud.desired.set('keep', pod('keep', '1'));
+    const hub = start();
+    await until(() => hub.state === 'synced', 'sync');
+    cloud.sendRaw(new Uint8Array([0xff, 0xff, 0xff, 0x01]));
+    await until(() => cloud.sessions.length === 2 && hub.state === 'synced', 'reconnect');
+    expect(hub.stats.malformedFrames).toBe(1);
+    expect(cloud.sessions[0]!.some((f) => f.type === 'close' && f.code === 'PROTOCOL_ERROR')).toBe(true);
+
+    cloud.send({
+      id: 0,
+      type: 'object',
+      eventType: 'ADDED',
+      kind: 'Pod',
+      apiVersion: 'v1',
+      namespace: 'default',
+      name: 'bad',
+      uid: 'bad',
+      resourceVersion: '1',
+      body: bytes('{not json'),
+    });
+    await until(() => cloud.sessions.length === 3, 'reconnect after bad body');
+    expect(hub.stats.malformedFrames).toBe(2);
+    expect(store.objects.get('bad')).toBeUndefined();
+    expect(store.objects.get('keep')).toBeDefined();
+  });
+
+  it('refuses frames before welcome', async () => {
+    const hub = start();
+    await until(() => cloud.sessions.length === 1 && hub.state === 'synced', 'sync');
+    cloud.send({
+      id: 0,
+      type: 'welcome',
+      protocolVersion: 1,
+      features: [],
+      compression: '',
+      heartbeatIntervalMs: 1,
+      serverId: 'again',
+    });
+    await until(() => hub.stats.malformedFrames === 1, 'second welcome refused');
+  });
+
+  it('drops a silent peer and dials again', async () => {
+    const hub = start({ pingIntervalMs: 20, deadPeerTimeoutMs: 100 });
+    await until(() => hub.state === 'synced', 'sync');
+    cloud.connection!.answersPings = false;
+    await until(() => cloud.sessions.length === 2, 'redial after silence', 3_000);
+    expect(cloud.connection?.isClosed).toBe(false);
+  });
+
+  it('keeps answering peers alive when they answer pings', async () => {
+    const hub = start({ pingIntervalMs: 20, deadPeerTimeoutMs: 100 });
+    await until(() => hub.state === 'synced', 'sync');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(cloud.sessions).toHaveLength(1);
+  });
+
+  it('retries while the cloud is down and syncs once it is back', async () => {
+    cloud.down = true;
+    const hub = start();
+    await until(() => hub.state === 'offline' || hub.state === 'connecting', 'first attempt');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(cloud.sessions).toHaveLength(0);
+    cloud.down = false;
+    await until(() => hub.state === 'synced', 'sync after outage');
+  });
+
+  it('redials at once on reconnect()', async () => {
+    const hub = start({ backoffBaseMs: 60_000, backoffCapMs: 60_000, random: () => 0.99 });
+    await until(() => hub.state === 'synced', 'sync');
+    hub.reconnect('certificate renewed');
+    await until(() => cloud.sessions.length === 2 && hub.state === 'synced', 'immediate redial', 2_000);
+  });
+});
+
+describe('HubClient outbox window', () => {
+  it('frees the slot of a status the cloud leaves unacked, so others still flow', async () => {
+    cloud.autoAckStatus = false;
+    const hub = start({ outboxWindow: 1, ackTimeoutMs: 50 });
+    await until(() => hub.state === 'synced', 'sync');
+    store.outbox.enqueue('Device/default/lane-1', 'deviceTwinReported', bytes('{}'));
+    store.outbox.enqueue('Pod/default/a', 'podStatus', bytes('a'));
+    await until(() => cloud.received('status').length === 1, 'first status');
+    await until(() => cloud.received('status').length === 2, 'second status after the ack timeout');
+    expect(cloud.received('status').map((s) => s.statusKind)).toEqual(['deviceTwinReported', 'podStatus']);
+  });
+});
+
+describe('HubClient poison statuses', () => {
+  it('drops a status larger than the cloud accepts instead of resending it forever', async () => {
+    const hub = start({ limits: { maxBodyBytes: 16 } });
+    await until(() => hub.state === 'synced', 'sync');
+    store.outbox.enqueue('Pod/default/big', 'podStatus', bytes('x'.repeat(17)));
+    store.outbox.enqueue('Pod/default/small', 'podStatus', bytes('ok'));
+    await until(() => store.outbox.size() === 0, 'outbox empty');
+    expect(cloud.received('status').map((s) => s.key.name)).toEqual(['small']);
+  });
+});

@@ -1,0 +1,206 @@
+import { withDefaults as withFrameLimits, type FrameLimits } from '@kedge/protocol';
+import { silentLogger, type Logger } from '../config';
+import type { Metastore } from '../metastore';
+import { Backoff } from './backoff';
+import { WS_CLOSE, type Connection, type Dialer } from './connection';
+import { Delivery } from './delivery';
+import type { HandlerRegistry } from './handlers/registry';
+import { closeReason, runSession } from './session';
+import { newHubStats, type HubStats } from './stats';
+
+/** Version edgecore announces in hello. */
+export const EDGECORE_VERSION = '0.1.0';
+
+export interface HubClientOptions {
+  nodeName: string;
+  /** Opens a connection to the cloud (webSocketDialer in production, a memory pair in tests). */
+  dial: Dialer;
+  store: Metastore;
+  handlers: HandlerRegistry;
+  log?: Logger;
+  /** Frame limits this edge enforces on what it receives. Default DEFAULT_FRAME_LIMITS. */
+  limits?: Partial<FrameLimits>;
+  /** Default EDGECORE_VERSION. */
+  agentVersion?: string;
+  /** First reconnect window. Default 1,000 ms. */
+  backoffBaseMs?: number;
+  /** Widest reconnect window. Default 60,000 ms. */
+  backoffCapMs?: number;
+  /** A welcomed connection that lived this long resets the backoff. Default 30,000 ms. */
+  stableAfterMs?: number;
+  /** Most status keys in flight. Default 64. */
+  outboxWindow?: number;
+  /** Pause the outbox while the socket buffers more than this. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** A status unacked this long no longer holds a window slot (resent on reconnect). Default 30,000 ms. */
+  ackTimeoutMs?: number;
+  /** Ping when the cloud was quiet this long. Default 30,000 ms. */
+  pingIntervalMs?: number;
+  /** Close when the cloud was silent this long (2 missed cloud pings). Default 75,000 ms. */
+  deadPeerTimeoutMs?: number;
+  /** Close when no welcome came this long after connecting. Default 30,000 ms. */
+  welcomeTimeoutMs?: number;
+  /** Uniform in [0, 1); injectable for tests. Default Math.random. */
+  random?: () => number;
+}
+
+export type ResolvedHubClientOptions = Required<Omit<HubClientOptions, 'limits'>> & { limits: FrameLimits };
+
+export function withDefaults(options: HubClientOptions): ResolvedHubClientOptions {
+  return {
+    log: silentLogger,
+    agentVersion: EDGECORE_VERSION,
+    backoffBaseMs: 1_000,
+    backoffCapMs: 60_000,
+    stableAfterMs: 30_000,
+    outboxWindow: 64,
+    maxBufferedBytes: 1024 * 1024,
+    ackTimeoutMs: 30_000,
+    pingIntervalMs: 30_000,
+    deadPeerTimeoutMs: 75_000,
+    welcomeTimeoutMs: 30_000,
+    random: Math.random,
+    ...stripUndefined(options),
+    limits: withFrameLimits(options.limits ?? {}),
+  };
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export type HubState = 'offline' | 'connecting' | 'connected' | 'synced';
+
+/**
+ * Keeps this node connected to the cloud: dial, run a session, and after it
+ * ends wait a backoff window and dial again, until the signal aborts. The
+ * pods keep running through all of it; only the channel comes and goes.
+ */
+export class HubClient {
+  readonly stats: HubStats = newHubStats();
+  private readonly options: ResolvedHubClientOptions;
+  private readonly backoff: Backoff;
+  private readonly delivery: Delivery;
+  private current: Connection | undefined;
+  private redialNow = false;
+  private wakeSleep: (() => void) | undefined;
+  private currentState: HubState = 'offline';
+  private readonly connectedListeners = new Set<() => void>();
+  private readonly syncedListeners = new Set<() => void>();
+
+  constructor(options: HubClientOptions) {
+    this.options = withDefaults(options);
+    this.backoff = new Backoff({
+      baseMs: this.options.backoffBaseMs,
+      capMs: this.options.backoffCapMs,
+      random: this.options.random,
+    });
+    this.delivery = new Delivery(this.options.handlers, this.options.log, this.stats);
+  }
+
+  get state(): HubState {
+    return this.currentState;
+  }
+
+  /** Called on every welcome (each (re)connect). Returns the unsubscribe function. */
+  onConnected(listener: () => void): () => void {
+    this.connectedListeners.add(listener);
+    return () => this.connectedListeners.delete(listener);
+  }
+
+  /** Called when the cloud finished sending the difference to the manifest. */
+  onSynced(listener: () => void): () => void {
+    this.syncedListeners.add(listener);
+    return () => this.syncedListeners.delete(listener);
+  }
+
+  /** Drops the connection and dials again at once (e.g. with a renewed certificate). */
+  reconnect(reason: string): void {
+    this.redialNow = true;
+    this.wakeSleep?.();
+    this.current?.close(WS_CLOSE.reconnect, closeReason(reason));
+  }
+
+  /** Resolves once every object received so far reached its handler. */
+  idle(): Promise<void> {
+    return this.delivery.idle();
+  }
+
+  /** Runs until `signal` aborts; resolves then. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { log } = this.options;
+    while (!signal.aborted) {
+      this.currentState = 'connecting';
+      this.redialNow = false;
+      let conn: Connection;
+      try {
+        conn = await this.options.dial(signal);
+      } catch (error) {
+        this.currentState = 'offline';
+        if (signal.aborted) break;
+        const delayMs = this.backoff.next();
+        log.warn('cannot reach cloud; retrying', { error, retryInMs: delayMs, attempt: this.backoff.attempts });
+        await this.sleep(delayMs, signal);
+        continue;
+      }
+      await this.runConnection(conn, signal);
+      if (signal.aborted) break;
+      if (this.redialNow) continue;
+      await this.sleep(this.backoff.next(), signal);
+    }
+    this.currentState = 'offline';
+    await this.delivery.idle();
+  }
+
+  private async runConnection(conn: Connection, signal: AbortSignal): Promise<void> {
+    const { log } = this.options;
+    this.current = conn;
+    this.stats.connects++;
+    const startedAt = Date.now();
+    const stop = () => conn.close(WS_CLOSE.goingAway, 'edgecore stopping');
+    signal.addEventListener('abort', stop, { once: true });
+    const result = await runSession(this.options, {
+      conn,
+      store: this.options.store,
+      delivery: this.delivery,
+      log,
+      stats: this.stats,
+      onWelcome: () => {
+        this.currentState = 'connected';
+        for (const listener of this.connectedListeners) listener();
+      },
+      onSynced: () => {
+        this.currentState = 'synced';
+        for (const listener of this.syncedListeners) listener();
+      },
+    });
+    signal.removeEventListener('abort', stop);
+    this.current = undefined;
+    this.currentState = 'offline';
+    this.stats.disconnects++;
+    const livedMs = Date.now() - startedAt;
+    if (result.welcomed && livedMs >= this.options.stableAfterMs) this.backoff.reset();
+    if (!signal.aborted) {
+      log.warn('disconnected from cloud', {
+        code: result.close.code,
+        reason: result.close.reason,
+        cloud: result.cloudClose,
+        livedMs,
+      });
+    }
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wakeSleep = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.wakeSleep = done;
+    });
+  }
+}

@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { decodeFrame, encodeFrame, withDefaults } from '@kedge/protocol';
+import { WebSocketServer } from 'ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloudUnreachableError } from '../errors';
+import { proxyFor, webSocketDialer, type WebSocketDialerOptions } from './index';
+import { createNodeKey, createTestCa } from './testing/certs';
+
+let dir: string;
+let server: Server;
+let wss: WebSocketServer;
+let options: WebSocketDialerOptions;
+const peers: string[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kedge-ws-'));
+  const ca = await createTestCa();
+  const node = await createNodeKey();
+  const srv = await createNodeKey();
+  writeFileSync(join(dir, 'ca.crt'), ca.certPem);
+  writeFileSync(join(dir, 'node.key'), node.keyPem);
+  writeFileSync(
+    join(dir, 'node.crt'),
+    await ca.issue('edge-1', node.keys.publicKey, new Date(Date.now() - 1000), 3_600_000),
+  );
+  server = createServer({
+    key: srv.keyPem,
+    cert: await ca.issue('localhost', srv.keys.publicKey, new Date(Date.now() - 1000), 3_600_000),
+    ca: ca.certPem,
+    requestCert: true,
+    rejectUnauthorized: true,
+  });
+  wss = new WebSocketServer({
+    server,
+    handleProtocols: (protocols) => (protocols.has('kedge.v1') ? 'kedge.v1' : false),
+  });
+  wss.on('connection', (socket, req) => {
+    peers.push((req.socket as TLSSocket).getPeerCertificate().subject.CN as string);
+    socket.on('message', (data: Buffer) => {
+      const decoded = decodeFrame(data);
+      if (decoded.ok && decoded.frame.type === 'hello') {
+        socket.send(
+          encodeFrame({
+            id: 1,
+            type: 'welcome',
+            protocolVersion: 1,
+            features: [],
+            compression: '',
+            heartbeatIntervalMs: 30_000,
+            serverId: 'tls-test',
+          }),
+        );
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  options = {
+    url: `wss://localhost:${port}/v1/connect`,
+    caFile: join(dir, 'ca.crt'),
+    certFile: join(dir, 'node.crt'),
+    keyFile: join(dir, 'node.key'),
+    proxy: '',
+    limits: withDefaults({}),
+  };
+});
+afterEach(async () => {
+  peers.length = 0;
+  for (const client of wss.clients) client.terminate();
+  wss.close();
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('webSocketDialer', () => {
+  it('connects over mutual TLS with the node certificate and carries binary frames', async () => {
+    const conn = await webSocketDialer(options)(new AbortController().signal);
+    const received = new Promise<Uint8Array>((resolve) => conn.onMessage(resolve));
+    conn.send(
+      encodeFrame({
+        id: 1,
+        type: 'hello',
+        protocolVersion: 1,
+        minProtocolVersion: 1,
+        features: [],
+        compression: [],
+        nodeName: 'edge-1',
+        agentVersion: 'test',
+      }),
+    );
+    const reply = decodeFrame(await received);
+    expect(reply.ok && reply.frame.type).toBe('welcome');
+    expect(peers).toEqual(['edge-1']);
+    const closed = new Promise((resolve) => conn.onClose(resolve));
+    conn.close(1000, 'done');
+    await closed;
+  });
+
+  it('tunnels through an HTTP CONNECT proxy', async () => {
+    const tunnels: string[] = [];
+    const sockets: { destroy(): void }[] = [];
+    const proxy = createHttpServer();
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(req.url ?? '');
+      sockets.push(client);
+      const port = Number((req.url ?? '').split(':')[1]);
+      const upstream = connect(port, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      sockets.push(upstream);
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const conn = await webSocketDialer({ ...options, proxy: proxyUrl })(new AbortController().signal);
+      expect(tunnels).toEqual([`localhost:${new URL(options.url).port}`]);
+      expect(peers).toEqual(['edge-1']);
+      conn.close(1000, 'done');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
+  it('fails with CloudUnreachableError naming the URL when the cloud does not trust the CA', async () => {
+    const other = await createTestCa();
+    writeFileSync(join(dir, 'ca.crt'), other.certPem);
+    const err = await webSocketDialer(options)(new AbortController().signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CloudUnreachableError);
+    expect((err as Error).message).toContain(options.url);
+  });
+});
+
+describe('proxyFor', () => {
+  const url = 'wss://cloud.example.com:10000/v1/connect';
+  it('prefers the configured proxy', () => {
+    expect(proxyFor(url, 'http://p:1', { HTTPS_PROXY: 'http://env:2' })).toBe('http://p:1');
+  });
+  it('reads HTTPS_PROXY unless NO_PROXY matches', () => {
+    expect(proxyFor(url, '', { HTTPS_PROXY: 'http://env:2' })).toBe('http://env:2');
+    expect(proxyFor(url, '', { https_proxy: 'http://env:2', NO_PROXY: 'localhost,.example.com' })).toBe('');
+    expect(proxyFor(url, '', { HTTPS_PROXY: 'http://env:2', NO_PROXY: 'cloud.example.com:443' })).toBe('http://env:2');
+    expect(proxyFor(url, '', { HTTPS_PROXY: 'http://env:2', NO_PROXY: '*' })).toBe('');
+    expect(proxyFor(url, '', {})).toBe('');
+  });
+});

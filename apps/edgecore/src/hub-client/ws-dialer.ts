@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { FrameLimits } from '@kedge/protocol';
+import type { WebSocket as WsSocket } from 'ws';
+import { CloudUnreachableError } from '../errors';
+import { WS_CLOSE, type CloseInfo, type Connection, type Dialer } from './connection';
+import { proxyFor } from './proxy';
+
+/** WebSocket subprotocol of channel version 1. */
+export const SUBPROTOCOL = 'kedge.v1';
+
+export interface WebSocketDialerOptions {
+  /** `wss://host:port/v1/connect`. */
+  url: string;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  /** HTTP CONNECT proxy; '' reads HTTPS_PROXY / NO_PROXY. */
+  proxy: string;
+  limits: FrameLimits;
+  /** TLS + upgrade must finish within this. Default 30,000 ms. */
+  handshakeTimeoutMs?: number;
+  /** ws permessage-deflate. Default true. */
+  deflate?: boolean;
+}
+
+/**
+ * Dials the cloud over TLS with the node's client certificate. The files are
+ * read on every dial, so a renewed certificate is used by the next connection.
+ */
+export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
+  return async (signal) => {
+    // Loaded on first dial: an edge that never reaches the cloud does not pay for it.
+    const { WebSocket } = await import('ws');
+    const proxy = proxyFor(options.url, options.proxy);
+    const agent = proxy ? new (await import('https-proxy-agent')).HttpsProxyAgent(proxy) : undefined;
+    const socket = new WebSocket(options.url, SUBPROTOCOL, {
+      ca: readFileSync(options.caFile),
+      cert: readFileSync(options.certFile),
+      key: readFileSync(options.keyFile),
+      ...(agent ? { agent } : {}),
+      perMessageDeflate: options.deflate ?? true,
+      maxPayload: options.limits.maxFrameBytes,
+      handshakeTimeout: options.handshakeTimeoutMs ?? 30_000,
+    });
+    return new Promise<Connection>((resolve, reject) => {
+      const onAbort = () => socket.terminate();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const failed = (why: string, cause?: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(
+          new CloudUnreachableError(
+            `cannot connect to ${options.url}${proxy ? ` via proxy ${proxy}` : ''}: ${why}`,
+            { url: options.url, proxy },
+            { cause },
+          ),
+        );
+      };
+      socket.once('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
+        failed(
+          `cloud answered HTTP ${res.statusCode} ${res.statusMessage ?? ''} (a 401/403 means the node certificate was refused: run kedge join again)`,
+        );
+        socket.terminate();
+      });
+      socket.once('error', (err) => failed(err.message, err));
+      socket.once('open', () => {
+        signal.removeEventListener('abort', onAbort);
+        socket.removeAllListeners('error');
+        resolve(adapt(socket));
+      });
+    });
+  };
+}
+
+function adapt(socket: WsSocket): Connection {
+  const closeListeners: ((info: CloseInfo) => void)[] = [];
+  let closed: CloseInfo | undefined;
+  const finish = (info: CloseInfo) => {
+    if (closed) return;
+    closed = info;
+    for (const listener of closeListeners) listener(info);
+  };
+  // Errors after open end in 'close'; listening keeps them from being thrown.
+  socket.on('error', () => {});
+  socket.on('close', (code: number, reason: Buffer) => finish({ code, reason: reason.toString() }));
+  return {
+    send: (data) => {
+      if (socket.readyState === socket.OPEN) socket.send(data, { binary: true });
+    },
+    onMessage: (listener) =>
+      socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+        // Frames are binary; a text message means the peer is not a Kedge cloud.
+        if (!isBinary) return socket.close(WS_CLOSE.protocolError, 'text message; Kedge frames are binary');
+        listener(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
+      }),
+    onClose: (listener) => {
+      if (closed) listener(closed);
+      else closeListeners.push(listener);
+    },
+    onAlive: (listener) => {
+      socket.on('ping', listener);
+      socket.on('pong', listener);
+    },
+    ping: () => {
+      if (socket.readyState === socket.OPEN) socket.ping();
+    },
+    close: (code = 1000, reason = '') => {
+      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
+      // A peer that never answers the close handshake must not keep the socket.
+      setTimeout(() => socket.terminate(), 5_000).unref();
+    },
+    get bufferedAmount() {
+      return socket.bufferedAmount;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IN_MEMORY, isNewerVersion, openMetastore, type Metastore, type StoredObject } from './index';
+
+const dirs: string[] = [];
+const stores: Metastore[] = [];
+function tempStore(): { dir: string; store: Metastore } {
+  const dir = mkdtempSync(join(tmpdir(), 'kedge-metastore-'));
+  dirs.push(dir);
+  const store = openMetastore(dir);
+  stores.push(store);
+  return { dir, store };
+}
+afterEach(() => {
+  for (const store of stores.splice(0)) if (store.db.open) store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function pod(uid: string, resourceVersion: string, name = `pod-${uid}`): StoredObject {
+  return {
+    uid,
+    kind: 'Pod',
+    namespace: 'default',
+    name,
+    resourceVersion,
+    body: JSON.stringify({ rv: resourceVersion }),
+  };
+}
+
+describe('isNewerVersion', () => {
+  it('compares decimal versions as numbers, not strings', () => {
+    expect(isNewerVersion('10', '9')).toBe(true);
+    expect(isNewerVersion('9', '10')).toBe(false);
+    expect(isNewerVersion('10', '10')).toBe(false);
+  });
+  it('treats any different opaque version as newer', () => {
+    expect(isNewerVersion('abc', 'abd')).toBe(true);
+    expect(isNewerVersion('abc', 'abc')).toBe(false);
+  });
+});
+
+describe('ObjectStore', () => {
+  it('stores, reads back and lists by kind', () => {
+    const { store } = tempStore();
+    expect(store.objects.put(pod('u1', '5'))).toBe(true);
+    store.objects.put({ ...pod('u2', '6'), kind: 'ConfigMap', name: 'cfg' });
+    expect(store.objects.get('u1')).toEqual(pod('u1', '5'));
+    expect(store.objects.getByName('ConfigMap', 'default', 'cfg')?.uid).toBe('u2');
+    expect(store.objects.list('Pod').map((o) => o.uid)).toEqual(['u1']);
+    expect(store.objects.counts()).toEqual({ Pod: 1, ConfigMap: 1 });
+  });
+
+  it('ignores an older or equal resourceVersion (replays are harmless)', () => {
+    const { store } = tempStore();
+    store.objects.put(pod('u1', '7'));
+    expect(store.objects.put({ ...pod('u1', '7'), body: '{"replayed":true}' })).toBe(false);
+    expect(store.objects.put(pod('u1', '3'))).toBe(false);
+    expect(store.objects.get('u1')?.body).toBe(JSON.stringify({ rv: '7' }));
+    expect(store.objects.put(pod('u1', '12'))).toBe(true);
+    expect(store.objects.get('u1')?.resourceVersion).toBe('12');
+  });
+
+  it('deletes by uid and reports what was removed', () => {
+    const { store } = tempStore();
+    store.objects.put(pod('u1', '1'));
+    expect(store.objects.delete('u1')?.name).toBe('pod-u1');
+    expect(store.objects.delete('u1')).toBeUndefined();
+    expect(store.objects.get('u1')).toBeUndefined();
+  });
+
+  it('lists the manifest as uid -> resourceVersion', () => {
+    const { store } = tempStore();
+    store.objects.put(pod('b', '2'));
+    store.objects.put(pod('a', '1'));
+    expect(store.objects.manifest()).toEqual([
+      { uid: 'a', resourceVersion: '1' },
+      { uid: 'b', resourceVersion: '2' },
+    ]);
+  });
+
+  it('can live in memory only, for hollow nodes', () => {
+    const store = openMetastore(IN_MEMORY);
+    stores.push(store);
+    store.objects.put(pod('m1', '1'));
+    store.outbox.enqueue('Pod/default/pod-m1', 'podStatus', new Uint8Array([1]));
+    expect(store.objects.manifest()).toEqual([{ uid: 'm1', resourceVersion: '1' }]);
+    expect(store.outbox.size()).toBe(1);
+  });
+
+  it('keeps everything across close and reopen', () => {
+    const { dir, store } = tempStore();
+    store.objects.put(pod('u1', '4'));
+    store.close();
+    const reopened = openMetastore(dir);
+    stores.push(reopened);
+    expect(reopened.objects.get('u1')?.resourceVersion).toBe('4');
+    expect(reopened.db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+});
