@@ -1,0 +1,174 @@
+import type { FramePayload, ObjectFrame, SyncCompleteFrame } from '@kedge/protocol';
+import { withDefaults } from '@kedge/protocol';
+import { describe, expect, it } from 'vitest';
+import type { EdgeSession, ObjectSource } from '../hub/registry';
+import { KeyedSendQueue } from '../hub/send-queue';
+import { createMetrics } from '../metrics/registry';
+import { NodeIndex } from './node-index';
+import { NodeSync } from './node-sync';
+
+const pod = (name: string, node: string, rv: string, extra: Record<string, unknown> = {}) => ({
+  kind: 'Pod',
+  apiVersion: 'v1',
+  metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: rv, managedFields: [{ manager: 'x' }] },
+  spec: { nodeName: node, containers: [{ name: 'c', image: 'i' }], ...extra },
+});
+const cm = (name: string, rv: string) => ({
+  kind: 'ConfigMap',
+  apiVersion: 'v1',
+  metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: rv },
+  data: { a: 'b' },
+});
+
+/** A session whose queue writes into `sent` and acks everything at once. */
+function fakeSession(node: string) {
+  const sent: FramePayload[] = [];
+  let source: ObjectSource | undefined;
+  let nextId = 1;
+  const ids = new Map<number, FramePayload>();
+  const queue = new KeyedSendQueue({
+    maxInFlight: 2,
+    highWaterBytes: 1 << 20,
+    bufferedAmount: () => 0,
+    write: (payload) => {
+      sent.push(payload);
+      ids.set(nextId, payload);
+      return nextId++;
+    },
+  });
+  const session = {
+    nodeName: node,
+    markDirty: (key: string) => queue.mark(key),
+    setObjectSource: (s: ObjectSource) => {
+      source = s;
+      queue.setSource(s);
+    },
+    queueStats: () => queue.stats(),
+  } as unknown as EdgeSession;
+  const ackAll = () => {
+    while (queue.stats().inFlight > 0) queue.ack([...ids.keys()]);
+  };
+  return { session, sent, ackAll, source: () => source };
+}
+
+const objects = (sent: FramePayload[]) =>
+  sent
+    .filter((f): f is ObjectFrame => f.type === 'object')
+    .map((f) => `${f.eventType} ${f.kind}/${f.name}@${f.resourceVersion}`);
+
+describe('NodeIndex + NodeSync', () => {
+  it("sends a fresh node its pods and referenced ConfigMaps, never other nodes' pods, trimmed", () => {
+    const index = new NodeIndex();
+    index.upsert('ConfigMap', cm('conf', '5'));
+    index.upsert('ConfigMap', cm('unused', '6'));
+    index.upsert('Pod', pod('a', 'edge-1', '10', { volumes: [{ name: 'v', configMap: { name: 'conf' } }] }));
+    index.upsert('Pod', pod('b', 'edge-2', '11'));
+    const { session, sent, ackAll } = fakeSession('edge-1');
+    const sync = new NodeSync(session, index, createMetrics(), withDefaults());
+    sync.onManifest({ type: 'manifest', entries: [], part: 0, complete: true });
+    ackAll();
+    expect(objects(sent).sort()).toEqual(['ADDED ConfigMap/conf@5', 'ADDED Pod/a@10']);
+    const done = sent.find((f): f is SyncCompleteFrame => f.type === 'syncComplete');
+    expect(done).toMatchObject({ sentCount: 2, deletedUids: [] });
+    const body = JSON.parse(
+      new TextDecoder().decode((sent.find((f) => f.type === 'object' && f.kind === 'Pod') as ObjectFrame).body),
+    );
+    expect(body.metadata.managedFields).toBeUndefined();
+  });
+
+  it('after a manifest sends only the difference and names the stale uids', () => {
+    const index = new NodeIndex();
+    index.upsert('Pod', pod('same', 'edge-1', '1'));
+    index.upsert('Pod', pod('newer', 'edge-1', '7'));
+    index.upsert('Pod', pod('missing', 'edge-1', '3'));
+    const { session, sent, ackAll } = fakeSession('edge-1');
+    const sync = new NodeSync(session, index, createMetrics(), withDefaults());
+    expect(
+      sync.onManifest({
+        type: 'manifest',
+        entries: [{ uid: 'uid-same', resourceVersion: '1' }],
+        part: 0,
+        complete: false,
+      }),
+    ).toBe(false);
+    sync.onManifest({
+      type: 'manifest',
+      entries: [
+        { uid: 'uid-newer', resourceVersion: '2' },
+        { uid: 'uid-gone', resourceVersion: '9' },
+      ],
+      part: 1,
+      complete: true,
+    });
+    ackAll();
+    expect(objects(sent)).toEqual(['MODIFIED Pod/newer@7', 'ADDED Pod/missing@3']);
+    expect(sent.at(-1)).toMatchObject({ type: 'syncComplete', deletedUids: ['uid-gone'], sentCount: 2 });
+    expect(sync.heldCount()).toBe(3);
+  });
+
+  it('fans out live changes: rebinding, ConfigMap updates, deletes', () => {
+    const index = new NodeIndex();
+    const { session, sent, ackAll } = fakeSession('edge-1');
+    const sync = new NodeSync(session, index, createMetrics(), withDefaults());
+    index.onChange((node, meta) => node === 'edge-1' && sync.changed(meta));
+    sync.onManifest({ type: 'manifest', entries: [], part: 0, complete: true });
+    index.upsert('ConfigMap', cm('conf', '1'));
+    index.upsert(
+      'Pod',
+      pod('p', 'edge-1', '2', {
+        containers: [{ name: 'c', image: 'i', envFrom: [{ configMapRef: { name: 'conf' } }] }],
+      }),
+    );
+    ackAll();
+    index.upsert('ConfigMap', cm('conf', '3'));
+    ackAll();
+    index.remove('Pod', pod('p', 'edge-1', '4'));
+    ackAll();
+    index.upsert('Pod', pod('q', 'edge-2', '5'));
+    ackAll();
+    expect(objects(sent)).toEqual([
+      'ADDED ConfigMap/conf@1',
+      'ADDED Pod/p@2',
+      'MODIFIED ConfigMap/conf@3',
+      'DELETED Pod/p@2',
+      'DELETED ConfigMap/conf@3',
+    ]);
+    expect(sync.heldCount()).toBe(0);
+  });
+
+  it('binds devices by spec.nodeName and sends their DeviceModel first', () => {
+    const index = new NodeIndex();
+    const model = {
+      kind: 'DeviceModel',
+      apiVersion: 'devices.kubeedge.io/v1beta1',
+      metadata: { name: 'm', namespace: 'default', uid: 'uid-m', resourceVersion: '1' },
+    };
+    const device = (name: string, node: string) => ({
+      kind: 'Device',
+      apiVersion: 'devices.kubeedge.io/v1beta1',
+      metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: '2' },
+      spec: { nodeName: node, deviceModelRef: { name: 'm' } },
+    });
+    index.upsert('Device', device('d1', 'edge-1'));
+    index.upsert('Device', device('d2', 'edge-2'));
+    index.upsert('DeviceModel', model);
+    const { session, sent, ackAll } = fakeSession('edge-1');
+    new NodeSync(session, index, createMetrics(), withDefaults()).onManifest({
+      type: 'manifest',
+      entries: [],
+      part: 0,
+      complete: true,
+    });
+    ackAll();
+    expect(objects(sent)).toEqual(['ADDED DeviceModel/m@1', 'ADDED Device/d1@2']);
+    expect(index.bound('Device', 'default', 'd2')?.node).toBe('edge-2');
+  });
+
+  it('refuses manifest parts out of order', () => {
+    const { session } = fakeSession('edge-1');
+    const sync = new NodeSync(session, new NodeIndex(), createMetrics(), withDefaults());
+    expect(() => sync.onManifest({ type: 'manifest', entries: [], part: 1, complete: true })).toThrow(
+      /expected part 0/,
+    );
+  });
+});

@@ -1,0 +1,116 @@
+import type { FramePayload } from '@kedge/protocol';
+import { describe, expect, it } from 'vitest';
+import { HandshakeGate } from './gate';
+import { KeyedSendQueue } from './send-queue';
+
+function harness(maxInFlight: number, highWaterBytes = 1000) {
+  const state = {
+    version: new Map<string, number>(),
+    buffered: 0,
+    written: [] as { id: number; key: string; v: number }[],
+    acked: [] as string[],
+  };
+  const pendingCallbacks: (() => void)[] = [];
+  let nextId = 1;
+  const queue = new KeyedSendQueue({
+    maxInFlight,
+    highWaterBytes,
+    bufferedAmount: () => state.buffered,
+    write: (payload, onWritten) => {
+      const p = payload as { name: string; resourceVersion: string };
+      const id = nextId++;
+      state.written.push({ id, key: p.name, v: Number(p.resourceVersion) });
+      pendingCallbacks.push(onWritten);
+      return id;
+    },
+  });
+  queue.setSource({
+    produce: (key) => {
+      const v = state.version.get(key);
+      if (v === undefined) return undefined;
+      const payload = { type: 'object', name: key, resourceVersion: String(v) } as unknown as FramePayload;
+      return { payload, needsAck: true };
+    },
+    acked: (key) => state.acked.push(key),
+  });
+  return { queue, state, flush: () => pendingCallbacks.splice(0).forEach((cb) => cb()) };
+}
+
+describe('KeyedSendQueue', () => {
+  it('coalesces a key marked many times into one frame with the latest state', () => {
+    const { queue, state } = harness(1);
+    state.version.set('a', 1);
+    queue.mark('a'); // goes out at once, fills the window
+    for (let v = 2; v <= 50; v++) {
+      state.version.set('b', v);
+      queue.mark('b');
+    }
+    expect(queue.stats()).toEqual({ queued: 1, inFlight: 1 });
+    queue.ack([1]);
+    expect(state.written.map((w) => `${w.key}@${w.v}`)).toEqual(['a@1', 'b@50']);
+    expect(state.acked).toEqual(['a']);
+  });
+
+  it('keeps at most maxInFlight frames unacked and ignores unknown ack ids', () => {
+    const { queue, state } = harness(3);
+    for (let i = 0; i < 10; i++) {
+      state.version.set(`k${i}`, 1);
+      queue.mark(`k${i}`);
+    }
+    expect(state.written).toHaveLength(3);
+    queue.ack([999, 1]);
+    expect(state.written).toHaveLength(4);
+    expect(queue.stats()).toEqual({ queued: 6, inFlight: 3 });
+  });
+
+  it('pauses while the socket buffer is above the high-water mark and resumes on write callbacks', () => {
+    const { queue, state, flush } = harness(100, 1000);
+    state.buffered = 5000;
+    state.version.set('a', 1);
+    queue.mark('a');
+    expect(state.written).toHaveLength(0);
+    state.buffered = 0;
+    queue.ack([]); // any event pumps again
+    expect(state.written).toHaveLength(1);
+    state.buffered = 5000;
+    state.version.set('b', 1);
+    queue.mark('b');
+    expect(state.written).toHaveLength(1);
+    state.buffered = 0;
+    flush();
+    expect(state.written).toHaveLength(2);
+  });
+
+  it('skips keys whose producer has nothing to send', () => {
+    const { queue, state } = harness(10);
+    queue.mark('gone');
+    expect(state.written).toHaveLength(0);
+    expect(queue.stats()).toEqual({ queued: 0, inFlight: 0 });
+  });
+});
+
+describe('HandshakeGate', () => {
+  it('runs at most maxConcurrent, queues up to queueSize in order, refuses the rest', async () => {
+    const seen: string[] = [];
+    const gate = new HandshakeGate({ maxConcurrent: 2, queueSize: 1, onChange: (r, w) => seen.push(`${r}/${w}`) });
+    const a = await gate.acquire();
+    await gate.acquire();
+    const third = gate.acquire();
+    await expect(gate.acquire()).rejects.toMatchObject({ code: 'HANDSHAKE_BUSY' });
+    a();
+    a(); // releasing twice is harmless
+    await expect(third).resolves.toBeTypeOf('function');
+    expect(seen.at(-1)).toBe('2/0');
+  });
+
+  it('drops a waiter whose connection closed', async () => {
+    const gate = new HandshakeGate({ maxConcurrent: 1, queueSize: 5 });
+    const release = await gate.acquire();
+    const abort = new AbortController();
+    const waiting = gate.acquire(abort.signal);
+    abort.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'HANDSHAKE_BUSY' });
+    release();
+    await expect(gate.acquire()).resolves.toBeTypeOf('function');
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * The edge channel listener: HTTPS with optional client certificates (join
+ * and /ca.crt need none), routes from other modules, and the WebSocket
+ * upgrade at /v1/connect, which requires a node certificate and a slot of
+ * the handshake gate.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { WebSocketServer } from 'ws';
+import { withDefaults } from '@kedge/protocol';
+import type { CloudContext } from '../context';
+import { errorMessage } from '../errors';
+import { HandshakeGate } from './gate';
+import { peerIdentity } from './identity';
+import { sendJson, type RouteHandler } from './routes';
+import { serveConnection } from './connection';
+import type { SessionDeps } from './session';
+
+export const CONNECT_PATH = '/v1/connect';
+export const SUBPROTOCOL = 'kedge.v1';
+
+function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ code, message });
+  const text =
+    status === 401
+      ? 'Unauthorized'
+      : status === 503
+        ? 'Service Unavailable'
+        : status === 404
+          ? 'Not Found'
+          : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Server; wss: WebSocketServer }> {
+  const { config, metrics, log } = ctx;
+  const tls = await ctx.serverTls.promise;
+  const limits = withDefaults();
+  const deps: SessionDeps = { config, limits, registry: ctx.sessions, metrics, log: log.child('session') };
+  const gate = new HandshakeGate({
+    maxConcurrent: config.maxConcurrentHandshakes,
+    queueSize: config.handshakeQueueSize,
+    onChange: (running, waiting) => {
+      metrics.handshakesInFlight.set(running);
+      metrics.handshakesQueued.set(waiting);
+    },
+  });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxFrameBytes,
+    perMessageDeflate: { threshold: 1024 },
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+  const server = createServer(
+    {
+      key: tls.keyPem,
+      cert: tls.certPem,
+      ca: [tls.caPem],
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
+    (req, res) => {
+      const path = new URL(req.url ?? '/', 'https://cloudcore').pathname;
+      const route = ctx.routes.find(req.method ?? 'GET', path);
+      if (!route) {
+        const status = path === CONNECT_PATH ? 426 : 404;
+        return sendJson(res, status, {
+          code: 'NOT_FOUND',
+          message: status === 426 ? 'use a WebSocket upgrade' : `no route ${req.method} ${path}`,
+        });
+      }
+      (route as RouteHandler)(req as IncomingMessage & { socket: TLSSocket }, res).catch((err: unknown) => {
+        log.error('route failed', { path, error: errorMessage(err) });
+        if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: 'internal error; see cloudcore logs' });
+        else res.destroy();
+      });
+    },
+  );
+  // TLS sockets count cleartext; wire bytes come from the TCP socket under each, found by its address.
+  const tcpSockets = new Map<string, Socket>();
+  const addressOf = (s: Socket) => `${s.remoteAddress}|${s.remotePort}`;
+  server.on('connection', (tcp: Socket) => {
+    const key = addressOf(tcp);
+    tcpSockets.set(key, tcp);
+    tcp.once('close', () => tcpSockets.delete(key));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, reason: string, message: string) => {
+      metrics.handshakesRefused.inc({ reason });
+      log.warn('refusing edge upgrade', { reason, message, remote: req.socket.remoteAddress });
+      refuseUpgrade(socket, status, reason.toUpperCase(), message);
+    };
+    if (new URL(req.url ?? '/', 'https://cloudcore').pathname !== CONNECT_PATH)
+      return refuse(404, 'bad_path', `connect at ${CONNECT_PATH}`);
+    const identity = peerIdentity(socket as TLSSocket);
+    if (!identity.ok) return refuse(401, identity.reason, identity.message);
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!offered.includes(SUBPROTOCOL))
+      return refuse(400, 'bad_subprotocol', `offer WebSocket subprotocol ${SUBPROTOCOL}`);
+    const closed = new AbortController();
+    socket.once('close', () => closed.abort());
+    gate.acquire(closed.signal).then(
+      (release) => {
+        if (socket.destroyed) return release();
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          serveConnection(
+            ws,
+            tcpSockets.get(addressOf(socket as TLSSocket)) ?? (socket as TLSSocket),
+            identity.nodeName,
+            deps,
+            release,
+          ),
+        );
+      },
+      (err: unknown) => refuse(503, 'busy', errorMessage(err)),
+    );
+  });
+  server.on('tlsClientError', (err) => {
+    metrics.handshakesRefused.inc({ reason: 'tls_error' });
+    log.debug('TLS handshake failed', { error: err.message });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, wss };
+}

@@ -1,0 +1,80 @@
+/** Which Kubernetes API cloudcore talks to: it never needs to know whether it is kube-lite or a cluster. */
+import { existsSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { CloudcoreConfig } from './config';
+import { ConfigError, errorMessage } from './errors';
+
+type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
+type AgentTlsOptions = Record<'ca' | 'cert' | 'key' | 'pfx' | 'rejectUnauthorized' | 'servername', unknown>;
+
+/** Idle-connection pool per credential set; a few sets at most (rotation), older ones are dropped. */
+const MAX_POOLED_AGENTS = 4;
+
+/**
+ * A KubeConfig whose API calls reuse keep-alive connections. The client
+ * library builds a new https.Agent, so a new TLS connection and handshake, for
+ * every request; for cloudcore's steady stream of Lease and status writes
+ * that was most of its CPU. Agents are keyed by their TLS material, so
+ * rotated credentials get a new one.
+ */
+export class PooledKubeConfig extends KubeConfig {
+  private readonly agents = new Map<string, Agent>();
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const fresh = context.getAgent();
+    if (!(fresh instanceof Agent) || this.getCurrentCluster()?.proxyUrl) return;
+    const options = (fresh as Agent & { options: AgentTlsOptions }).options;
+    const key = JSON.stringify(
+      [options.ca, options.cert, options.key, options.pfx, options.rejectUnauthorized, options.servername].map((v) =>
+        Buffer.isBuffer(v) ? v.toString('base64') : v,
+      ),
+    );
+    let agent = this.agents.get(key);
+    if (!agent) {
+      if (this.agents.size >= MAX_POOLED_AGENTS) {
+        for (const old of this.agents.values()) old.destroy();
+        this.agents.clear();
+      }
+      agent = new Agent({ ...(options as object), keepAlive: true, maxSockets: 32 });
+      this.agents.set(key, agent);
+    }
+    context.setAgent(agent);
+  }
+}
+
+/** kubeconfig flag/field, then in-cluster, then $KUBECONFIG, else an error naming the fix. */
+export function loadKubeConfig(
+  config: Pick<CloudcoreConfig, 'kubeconfig'>,
+  env: NodeJS.ProcessEnv = process.env,
+): KubeConfig {
+  const kube = new PooledKubeConfig();
+  const fromFile = (path: string, field: string) => {
+    if (!existsSync(path))
+      throw new ConfigError(field, `kubeconfig ${path} does not exist; pass an existing file to --kubeconfig`, {
+        code: 'KUBECONFIG_MISSING',
+      });
+    try {
+      kube.loadFromFile(path);
+    } catch (err) {
+      throw new ConfigError(field, `kubeconfig ${path} cannot be loaded: ${errorMessage(err)}`, {
+        code: 'KUBECONFIG_MISSING',
+        cause: err,
+      });
+    }
+  };
+  if (config.kubeconfig) fromFile(config.kubeconfig, 'kubeconfig');
+  else if (env.KUBERNETES_SERVICE_HOST) kube.loadFromCluster();
+  else if (env.KUBECONFIG) fromFile(env.KUBECONFIG, 'KUBECONFIG');
+  else {
+    throw new ConfigError(
+      'kubeconfig',
+      'no Kubernetes API to talk to: pass --kubeconfig PATH, set $KUBECONFIG, or run in a cluster',
+      {
+        code: 'KUBECONFIG_MISSING',
+      },
+    );
+  }
+  return kube;
+}

@@ -1,0 +1,68 @@
+/**
+ * nodes: the Node and its Lease for each connected edge node. At join the
+ * Node gets the join labels; on connect it is created if missing and marked
+ * Ready; the Lease is renewed while connected; node status frames go to
+ * nodes/status, with kubernetes.io/arch and os labels from nodeInfo.
+ */
+import { CoordinationV1Api, CoreV1Api, type V1NodeStatus } from '@kubernetes/client-node';
+import type { CloudModule } from '../context';
+import { FrameRejectedError, errorMessage } from '../errors';
+import { keepLease, renewLease } from './lease';
+import { ensureNode, patchLabels, writeNodeStatus } from './node-object';
+
+export { EDGE_ROLE_LABEL, ensureNode, writeNodeStatus } from './node-object';
+export { LEASE_NAMESPACE, renewLease } from './lease';
+
+export const nodesModule: CloudModule = {
+  name: 'nodes',
+  async start(ctx, signal) {
+    const log = ctx.log.child('nodes');
+    const core = ctx.kube.makeApiClient(CoreV1Api);
+    const coordination = ctx.kube.makeApiClient(CoordinationV1Api);
+    const lease = {
+      durationSeconds: ctx.config.leaseDurationSeconds,
+      renewIntervalMs: ctx.config.leaseRenewIntervalMs,
+    };
+
+    ctx.joinHooks.push(async (nodeName, labels) => {
+      await ensureNode(core, nodeName, labels);
+    });
+
+    ctx.sessions.onOpen(async (session) => {
+      const node = await writeNodeStatus(core, session.nodeName, {}, await ensureNode(core, session.nodeName, {}));
+      const first = await renewLease(coordination, core, node, lease);
+      keepLease(coordination, core, node, first, lease, log, session.signal);
+    });
+
+    ctx.statusHandlers.register('nodeStatus', async (session, frame) => {
+      if (frame.key.kind !== 'Node' || frame.key.name !== session.nodeName) {
+        throw new FrameRejectedError(
+          'UNAUTHORIZED',
+          'foreign_node_status',
+          `node ${session.nodeName} may not report status for ${frame.key.kind}/${frame.key.name}`,
+        );
+      }
+      let status: V1NodeStatus;
+      try {
+        status = JSON.parse(new TextDecoder().decode(frame.body)) as V1NodeStatus;
+      } catch (err) {
+        throw new FrameRejectedError(
+          'PROTOCOL_ERROR',
+          'bad_status_body',
+          `node status body is not JSON: ${errorMessage(err)}`,
+        );
+      }
+      const node = await writeNodeStatus(core, session.nodeName, status);
+      const info = status.nodeInfo;
+      const labels: Record<string, string> = {};
+      if (info?.architecture && node.metadata?.labels?.['kubernetes.io/arch'] !== info.architecture)
+        labels['kubernetes.io/arch'] = info.architecture;
+      if (info?.operatingSystem && node.metadata?.labels?.['kubernetes.io/os'] !== info.operatingSystem)
+        labels['kubernetes.io/os'] = info.operatingSystem;
+      if (Object.keys(labels).length > 0) await patchLabels(core, session.nodeName, labels);
+      return 'written';
+    });
+
+    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  },
+};

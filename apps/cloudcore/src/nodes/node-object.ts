@@ -1,0 +1,111 @@
+/**
+ * The Node object of an edge node: created at join (with the join labels)
+ * or at connect, Ready=True while connected, status from the edge's node
+ * status frames. Status writes read, merge and replace, which every API
+ * server supports; a conflict is retried once with a fresh read.
+ */
+import {
+  PatchStrategy,
+  setHeaderOptions,
+  type CoreV1Api,
+  type V1Node,
+  type V1NodeCondition,
+  type V1NodeStatus,
+} from '@kubernetes/client-node';
+import { isConflict, isNotFound } from '../kube';
+
+// @kubernetes/client-node picks the patch content type from a header option.
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+export const EDGE_ROLE_LABEL = 'node-role.kubernetes.io/edge';
+
+function baseLabels(nodeName: string): Record<string, string> {
+  return { [EDGE_ROLE_LABEL]: '', 'kubernetes.io/hostname': nodeName };
+}
+
+/** Creates the Node if absent; adds `labels` that differ. Returns the current object. */
+export async function ensureNode(
+  core: CoreV1Api,
+  nodeName: string,
+  labels: Readonly<Record<string, string>>,
+): Promise<V1Node> {
+  const wanted = { ...baseLabels(nodeName), ...labels };
+  let node: V1Node;
+  try {
+    node = await core.readNode({ name: nodeName });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    try {
+      return await core.createNode({
+        body: { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels: wanted } },
+      });
+    } catch (createErr) {
+      if (!isConflict(createErr)) throw createErr;
+      node = await core.readNode({ name: nodeName });
+    }
+  }
+  const current = node.metadata?.labels ?? {};
+  const missing = Object.entries(wanted).filter(([k, v]) => current[k] !== v);
+  if (missing.length === 0) return node;
+  return patchLabels(core, nodeName, Object.fromEntries(missing));
+}
+
+export function patchLabels(core: CoreV1Api, nodeName: string, labels: Record<string, string>): Promise<V1Node> {
+  return core.patchNode({ name: nodeName, body: { metadata: { labels } } }, mergePatch);
+}
+
+function readyCondition(now: Date, previous: V1NodeCondition | undefined): V1NodeCondition {
+  const transitioned = previous?.status !== 'True';
+  return {
+    type: 'Ready',
+    status: 'True',
+    reason: 'KedgeEdgeConnected',
+    message: 'edge node is connected to cloudcore',
+    lastHeartbeatTime: now,
+    lastTransitionTime: transitioned ? now : (previous?.lastTransitionTime ?? now),
+  };
+}
+
+/** Conditions by type: `update` wins over `base`, Ready comes from the connection. */
+function mergeConditions(
+  base: V1NodeCondition[] | undefined,
+  update: V1NodeCondition[] | undefined,
+  now: Date,
+): V1NodeCondition[] {
+  const byType = new Map<string, V1NodeCondition>();
+  for (const c of base ?? []) byType.set(c.type, c);
+  for (const c of update ?? []) byType.set(c.type, c);
+  byType.set(
+    'Ready',
+    readyCondition(
+      now,
+      (base ?? []).find((c) => c.type === 'Ready'),
+    ),
+  );
+  return [...byType.values()];
+}
+
+/**
+ * Writes `status` (may be partial) over the Node's status with Ready=True.
+ * Starts from `known` when the caller just read the Node; a conflict re-reads.
+ */
+export async function writeNodeStatus(
+  core: CoreV1Api,
+  nodeName: string,
+  status: V1NodeStatus = {},
+  known?: V1Node,
+): Promise<V1Node> {
+  let node = known ?? (await core.readNode({ name: nodeName }));
+  for (let attempt = 0; ; attempt++) {
+    const conditions = mergeConditions(node.status?.conditions, status.conditions, new Date());
+    try {
+      return await core.replaceNodeStatus({
+        name: nodeName,
+        body: { ...node, status: { ...node.status, ...status, conditions } },
+      });
+    } catch (err) {
+      if (!isConflict(err) || attempt >= 2) throw err;
+      node = await core.readNode({ name: nodeName });
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type { FramePayload, StatusFrame } from '@kedge/protocol';
+import { describe, expect, it } from 'vitest';
+import { FrameRejectedError } from '../errors';
+import type { EdgeSession } from '../hub/registry';
+import { silentLogger } from '../log';
+import { createMetrics } from '../metrics/registry';
+import { eventually } from '../testing/test-edge';
+import { StatusHandlers, type StatusWriter } from './handlers';
+import { StatusPipeline } from './pipeline';
+
+function fakeSession() {
+  const sent: FramePayload[] = [];
+  const closed: string[] = [];
+  const abort = new AbortController();
+  const session = {
+    nodeName: 'edge-1',
+    signal: abort.signal,
+    send: (payload: FramePayload) => sent.push(payload),
+    close: (code: string) => closed.push(code),
+  } as unknown as EdgeSession;
+  return { session, sent, closed, abort };
+}
+
+const status = (name: string, sequence: number, phase = 'Running'): StatusFrame => ({
+  type: 'status',
+  statusKind: 'podStatus',
+  key: { kind: 'Pod', namespace: 'default', name },
+  uid: `uid-${name}`,
+  sequence,
+  body: new TextEncoder().encode(JSON.stringify({ phase })),
+});
+
+const acks = (sent: FramePayload[]) =>
+  sent.flatMap((f) => (f.type === 'statusAck' ? f.entries.map((e) => `${e.key.name}#${e.sequence}`) : []));
+
+describe('StatusPipeline', () => {
+  it('acks only after the write succeeds, retrying failures with backoff', async () => {
+    const { session, sent, abort } = fakeSession();
+    const handlers = new StatusHandlers();
+    let failures = 2;
+    const writes: string[] = [];
+    const writer: StatusWriter = async (_s, frame) => {
+      writes.push(`${frame.key.name}#${frame.sequence}`);
+      if (frame.key.name === 'flaky' && failures-- > 0) throw new Error('API down');
+      return 'written';
+    };
+    handlers.register('podStatus', writer);
+    const pipeline = new StatusPipeline(session, handlers, createMetrics(), silentLogger, 1000);
+    pipeline.submit(status('flaky', 1));
+    pipeline.submit(status('steady', 1));
+    await eventually(async () => (acks(sent).length === 2 ? true : undefined), 5000, 'two acks');
+    expect(acks(sent)).toEqual(['steady#1', 'flaky#1']);
+    expect(writes.filter((w) => w === 'flaky#1')).toHaveLength(3);
+    abort.abort();
+  });
+
+  it('coalesces a key: a newer sequence replaces a queued one, an older one is dropped', async () => {
+    const { session, sent, abort } = fakeSession();
+    const handlers = new StatusHandlers();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const writes: string[] = [];
+    handlers.register('podStatus', async (_s, frame) => {
+      writes.push(`${frame.key.name}#${frame.sequence}`);
+      if (frame.key.name === 'first') await gate;
+      return 'written';
+    });
+    const pipeline = new StatusPipeline(session, handlers, createMetrics(), silentLogger, 1000);
+    pipeline.submit(status('first', 1));
+    pipeline.submit(status('p', 1));
+    pipeline.submit(status('p', 3));
+    pipeline.submit(status('p', 2));
+    release();
+    await eventually(async () => (acks(sent).length === 2 ? true : undefined), 5000, 'acks');
+    expect(writes).toEqual(['first#1', 'p#3']);
+    expect(acks(sent)).toEqual(['first#1', 'p#3']);
+    abort.abort();
+  });
+
+  it('closes the session on a refused status and leaves unknown kinds unacked', async () => {
+    const { session, sent, closed, abort } = fakeSession();
+    const handlers = new StatusHandlers();
+    handlers.register('podStatus', async () => {
+      throw new FrameRejectedError('UNAUTHORIZED', 'not_bound_to_node', 'not yours');
+    });
+    const pipeline = new StatusPipeline(session, handlers, createMetrics(), silentLogger, 1000);
+    pipeline.submit({ ...status('x', 1), statusKind: 'deviceTwinReported' });
+    expect(pipeline.size).toBe(0);
+    pipeline.submit(status('y', 1));
+    await eventually(async () => (closed.length > 0 ? true : undefined), 5000, 'closed');
+    expect(closed).toEqual(['UNAUTHORIZED']);
+    expect(acks(sent)).toEqual([]);
+    abort.abort();
+  });
+});
