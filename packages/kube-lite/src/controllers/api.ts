@@ -83,9 +83,15 @@ export interface ControllerApi {
   delete(ref: ResourceRef, namespace: string | undefined, name: string, options?: DeleteOptions): void;
   /**
    * Delivers every event after `resourceVersion` ("0"/undefined: from now on),
-   * in order, synchronously after each commit. Returns an unsubscribe function.
+   * in order, once the write is persisted (the same tick or the next one):
+   * a caller that just wrote may not have seen its own event yet, while
+   * get and list already return the write. Returns an unsubscribe function.
    */
-  watch(ref: ResourceRef, listener: (event: WatchEvent) => void, options?: ListOptions & { resourceVersion?: string }): () => void;
+  watch(
+    ref: ResourceRef,
+    listener: (event: WatchEvent) => void,
+    options?: ListOptions & { resourceVersion?: string },
+  ): () => void;
   /** Records a core/v1 Event about `object`, as kubectl describe shows it. */
   recordEvent(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }

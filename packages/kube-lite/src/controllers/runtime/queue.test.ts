@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { apiErrors } from '../../errors';
+import { WorkQueue } from './queue';
+
+describe('work queue', () => {
+  it('coalesces repeated keys and retries API failures with backoff', async () => {
+    const seen: string[] = [];
+    let conflicts = 2;
+    const abort = new AbortController();
+    const queue = new WorkQueue(
+      (key) => {
+        seen.push(key);
+        if (key === 'b' && conflicts-- > 0) throw apiErrors.conflict('apps', 'deployments', 'b', 'stale');
+        if (key === 'b') abort.abort();
+      },
+      { baseRetryDelayMs: 1 },
+    );
+    queue.add('a');
+    queue.add('a');
+    queue.add('b');
+    queue.add('a');
+    await queue.run(abort.signal);
+    expect(seen).toEqual(['a', 'b', 'b', 'b']);
+  });
+
+  it('stops with the error of a sync that fails for any other reason', async () => {
+    const queue = new WorkQueue(() => {
+      throw new TypeError('bug');
+    });
+    queue.add('x');
+    await expect(queue.run(new AbortController().signal)).rejects.toThrow('bug');
+  });
+
+  it('runs a key again when the sync asks for it', async () => {
+    const abort = new AbortController();
+    let runs = 0;
+    const queue = new WorkQueue(() => {
+      runs++;
+      if (runs === 2) abort.abort();
+      return runs === 1 ? { requeueAfterMs: 5 } : undefined;
+    });
+    queue.add('k');
+    await queue.run(abort.signal);
+    expect(runs).toBe(2);
+  });
+});

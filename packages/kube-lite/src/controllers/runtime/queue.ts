@@ -1,0 +1,112 @@
+// A keyed work queue: a key added many times before it is processed is
+// processed once (dedupe, coalesce); a key that fails with an API error is
+// retried with exponential backoff; any other error stops the controller.
+import { apiReason } from './api-errors';
+
+/** What a sync may ask for: run this key again after a delay (minReadySeconds, deadlines). */
+export type SyncResult = void | { requeueAfterMs: number };
+export type SyncFn = (key: string) => SyncResult | Promise<SyncResult>;
+
+export interface WorkQueueOptions {
+  /** First retry delay after a failed sync, doubled per failure. Default 5 ms. */
+  baseRetryDelayMs?: number;
+  /** Retry delay cap. Default 10_000 ms. */
+  maxRetryDelayMs?: number;
+  /** Synchronous work done before yielding to the event loop so the server stays responsive. Default 20 ms. */
+  sliceMs?: number;
+  /** Called when a key failed with an API error and will be retried. */
+  onRetry?: (key: string, err: unknown) => void;
+}
+
+const DEFAULTS: Required<Omit<WorkQueueOptions, 'onRetry'>> = {
+  baseRetryDelayMs: 5,
+  maxRetryDelayMs: 10_000,
+  sliceMs: 20,
+};
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class WorkQueue {
+  readonly #pending = new Set<string>();
+  readonly #delayed = new Map<string, { dueMs: number; timer: NodeJS.Timeout }>();
+  readonly #failures = new Map<string, number>();
+  readonly #options: Required<Omit<WorkQueueOptions, 'onRetry'>> & Pick<WorkQueueOptions, 'onRetry'>;
+  #wake: (() => void) | undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly sync: SyncFn,
+    options: WorkQueueOptions = {},
+  ) {
+    this.#options = { ...DEFAULTS, ...options };
+  }
+
+  get length(): number {
+    return this.#pending.size;
+  }
+
+  add(key: string): void {
+    if (this.#stopped) return;
+    this.#pending.add(key);
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Adds the key after `delayMs`; an earlier pending delay for the same key wins. */
+  addAfter(key: string, delayMs: number): void {
+    if (this.#stopped) return;
+    if (delayMs <= 0) return this.add(key);
+    const dueMs = Date.now() + delayMs;
+    const existing = this.#delayed.get(key);
+    if (existing && existing.dueMs <= dueMs) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
+      this.#delayed.delete(key);
+      this.add(key);
+    }, delayMs);
+    timer.unref();
+    this.#delayed.set(key, { dueMs, timer });
+  }
+
+  /** Processes keys until the signal aborts; rejects when a sync throws a non-API error. */
+  async run(signal: AbortSignal): Promise<void> {
+    const onAbort = (): void => this.#wake?.();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      while (!signal.aborted) {
+        if (this.#pending.size === 0) {
+          await new Promise<void>((resolve) => (this.#wake = resolve));
+          continue;
+        }
+        const sliceStart = performance.now();
+        for (const key of this.#pending) {
+          this.#pending.delete(key);
+          await this.#process(key);
+          if (signal.aborted || performance.now() - sliceStart > this.#options.sliceMs) break;
+        }
+        await yieldToEventLoop();
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.#stopped = true;
+      for (const { timer } of this.#delayed.values()) clearTimeout(timer);
+      this.#delayed.clear();
+    }
+  }
+
+  async #process(key: string): Promise<void> {
+    try {
+      const result = await this.sync(key);
+      this.#failures.delete(key);
+      if (result) this.addAfter(key, result.requeueAfterMs);
+    } catch (err) {
+      if (apiReason(err) === undefined) throw err;
+      const failures = (this.#failures.get(key) ?? 0) + 1;
+      this.#failures.set(key, failures);
+      this.#options.onRetry?.(key, err);
+      const delay = Math.min(this.#options.baseRetryDelayMs * 2 ** (failures - 1), this.#options.maxRetryDelayMs);
+      this.addAfter(key, delay);
+    }
+  }
+}
