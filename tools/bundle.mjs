@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/* global process, console */
+// Bundles one Kedge app into a self-contained ESM file that runs with plain
+// `node main.js` on a machine without node_modules.
+//
+// Usage (from the app directory, as each app's `build` script does):
+//   node ../../tools/bundle.mjs <appname>
+//
+// Output: apps/<app>/dist/main.js (minified, names kept, linked source map) and
+// a copy under <repo>/dist/<name>/ where the CLI is published as `kedge`.
+// Native addons are handled as follows:
+// - better-sqlite3: its `require('bindings')('better_sqlite3.node')` lookup is
+//   rewritten to load `better_sqlite3.node` from the bundle's own directory, and
+//   the addon built for this machine is copied there (rebuild it for another
+//   target first; see docs/cli.md "Building for linux arm64").
+// - ssh2's sshcrypto.node and cpu-features are optional: ssh2 wraps both in
+//   try/catch and falls back to pure JS, so they stay external and absent.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const distNames = { cli: 'kedge' };
+
+const app = process.argv[2];
+if (!app || !/^[a-z][a-z0-9-]*$/.test(app)) {
+  console.error('usage: node tools/bundle.mjs <appname>   (e.g. cloudcore; run from apps/<appname>)');
+  process.exit(2);
+}
+const appDir = join(repoRoot, 'apps', app);
+const entry = join(appDir, 'src', 'main.ts');
+if (!existsSync(entry)) {
+  console.error(`bundle: ${entry} does not exist; an app needs src/main.ts to be bundled`);
+  process.exit(2);
+}
+
+const appRequire = createRequire(join(appDir, 'package.json'));
+const version = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')).version ?? '0.0.0';
+const sqliteAddon = 'better_sqlite3.node';
+
+/** Rewrites better-sqlite3's `bindings` lookup so it finds the addon beside the bundle. */
+const betterSqlitePlugin = {
+  name: 'kedge-better-sqlite3',
+  setup(b) {
+    b.onLoad({ filter: /better-sqlite3[\\/]lib[\\/]database\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const lookup = "require('bindings')('better_sqlite3.node')";
+      if (!source.includes(lookup)) {
+        throw new Error(`better-sqlite3 changed its addon lookup (${args.path}); update tools/bundle.mjs`);
+      }
+      const replaced = source.replace(lookup, `require(__kedgeNativePath(${JSON.stringify(sqliteAddon)}))`);
+      return { contents: replaced, loader: 'js' };
+    });
+  },
+};
+
+/** Keeps native addons and optional native packages out of the bundle. */
+const nativeExternalsPlugin = {
+  name: 'kedge-native-externals',
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^cpu-features$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+// The banner gives the ESM bundle a CommonJS `require` (many dependencies are
+// CommonJS) and a resolver for addons copied next to main.js.
+const banner = [
+  "import { createRequire as __kedgeCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __kedgeFileURLToPath } from 'node:url';",
+  "import { dirname as __kedgeDirname, join as __kedgeJoin } from 'node:path';",
+  'const require = __kedgeCreateRequire(import.meta.url);',
+  'const __filename = __kedgeFileURLToPath(import.meta.url);',
+  'const __dirname = __kedgeDirname(__filename);',
+  'const __kedgeNativePath = (name) => __kedgeJoin(__dirname, name);',
+].join('\n');
+
+const outDir = join(appDir, 'dist');
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+
+const result = await build({
+  entryPoints: [entry],
+  outfile: join(outDir, 'main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  banner: { js: banner },
+  plugins: [betterSqlitePlugin, nativeExternalsPlugin],
+  metafile: true,
+  sourcemap: 'linked',
+  legalComments: 'none',
+  minify: true,
+  keepNames: true,
+  logLevel: 'warning',
+});
+
+const usesSqlite = Object.keys(result.metafile.inputs).some((p) => /better-sqlite3[\\/]lib[\\/]database\.js$/.test(p));
+if (usesSqlite) {
+  const pkgDir = dirname(appRequire.resolve('better-sqlite3/package.json'));
+  const addon = join(pkgDir, 'build', 'Release', sqliteAddon);
+  if (!existsSync(addon)) {
+    console.error(`bundle: ${addon} is missing; run \`npm rebuild better-sqlite3\` first`);
+    process.exit(1);
+  }
+  cpSync(addon, join(outDir, sqliteAddon));
+}
+
+const publishDir = join(repoRoot, 'dist', distNames[app] ?? app);
+rmSync(publishDir, { recursive: true, force: true });
+mkdirSync(publishDir, { recursive: true });
+cpSync(outDir, publishDir, { recursive: true });
+// The CLI applies manifests (`kedge init`, `kedge up`): ship them beside it.
+if (app === 'cli') {
+  for (const dir of ['crds', 'cloudcore']) {
+    const from = join(repoRoot, 'deploy', dir);
+    if (existsSync(from)) cpSync(from, join(publishDir, 'deploy', dir), { recursive: true });
+  }
+}
+// Node reads main.js as ESM only when the nearest package.json says so.
+const marker = `${JSON.stringify({ name: `kedge-${distNames[app] ?? app}`, version, type: 'module', private: true })}\n`;
+writeFileSync(join(publishDir, 'package.json'), marker);
+
+const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('main.js'))].bytes;
+console.log(
+  `bundle: ${app} -> ${publishDir}/main.js (${(bytes / 1024 / 1024).toFixed(2)} MiB${usesSqlite ? ', better_sqlite3.node' : ''})`,
+);
