@@ -1,242 +1,79 @@
-// Edge pods end to end over real processes: kube-lite, cloudcore and two
-// edgecores (edge-1 on Docker, edge-2 simulated), joined with bootstrap
-// tokens through the `kedge` CLI. A Deployment pinned to edge-1 runs there
-// under Docker; edge-1 restarted while the cloud is down keeps (adopts) its
-// containers; deleting the Deployment removes them.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+// Edge pods end to end over real processes: a Kubernetes API (kube-lite, or
+// E2E_KUBECONFIG), cloudcore and two edgecores (edge-1 on Docker, edge-2 on
+// the simulated runtime) joined with a bootstrap token through the `kedge`
+// CLI. A Deployment pinned to edge-1 runs under Docker and survives an
+// edgecore kill -9 while the cloud is down; a DaemonSet lands on both nodes;
+// a pod bound to edge-2 never reaches edge-1; deleting the Deployment
+// removes its containers and pods.
+import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
+import { waitFor } from '@kedge/testkit';
+import { dockerIds, Fleet, sh } from './support/fleet';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const run = Date.now().toString(36);
-const EDGE_DOCKER = `e2e-${run}-edge-1`;
-const EDGE_SIM = `e2e-${run}-edge-2`;
-const APP = `edge-web-${run}`;
+const fleet = new Fleet();
+const EDGE1 = fleet.nodeName('edge-1');
+const EDGE2 = fleet.nodeName('edge-2');
+const APP = 'edge-web';
+const DS = 'edge-agent';
+const IMAGE = 'kedge.local/busybox:1';
 
-let dir = '';
-let kube: KubeLite | undefined;
-let kubeconfig = '';
-const procs = new Map<string, ChildProcess>();
-const logs = new Map<string, string>();
-const ports: Record<string, number> = {};
-
-function exec(file: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = execFile(
-      file,
-      args,
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 90_000 },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`${file} ${args.join(' ')} failed: ${stderr || err.message}`));
-        else resolvePromise(stdout);
-      },
-    );
-    if (stdin !== undefined) child.stdin?.end(stdin);
-  });
-}
-const kubectl = (args: string[], stdin?: string) => exec('/usr/bin/kubectl', args, { KUBECONFIG: kubeconfig }, stdin);
-const kedge = (args: string[]) => exec('npx', ['tsx', 'apps/cli/src/main.ts', ...args], { KUBECONFIG: kubeconfig });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-/** Spawns `npx tsx <entry>` in its own process group, so stopping it reaches tsx's child node too. */
-function start(name: string, entry: string, args: string[]): void {
-  const child = spawn('npx', ['tsx', entry, ...args], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  logs.set(name, '');
-  child.stderr?.on('data', (chunk: Buffer) => logs.set(name, (logs.get(name) ?? '') + chunk.toString()));
-  procs.set(name, child);
-}
-
-async function stop(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  const child = procs.get(name);
-  procs.delete(name);
-  if (!child?.pid || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    return;
-  }
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 12_000))]);
-}
-
-const startCloudcore = () =>
-  start('cloudcore', 'apps/cloudcore/src/main.ts', [
-    '--kubeconfig',
-    kubeconfig,
-    '--listen',
-    `127.0.0.1:${ports.cloud}`,
-    '--health-listen',
-    `127.0.0.1:${ports.cloudHealth}`,
-  ]);
-const startEdge = (node: string) =>
-  start(node, 'apps/edgecore/src/main.ts', ['--config', join(dir, node, 'edgecore.yaml')]);
-
-async function edgeHealth(node: string): Promise<{ cloud: string; outbox: number }> {
-  const res = await fetch(`http://127.0.0.1:${ports[`${node}-health`]}/healthz`);
-  return (await res.json()) as { cloud: string; outbox: number };
-}
-
-async function appPod(): Promise<V1Pod | undefined> {
-  const list = JSON.parse(await kubectl(['get', 'pods', '-l', `app=${APP}`, '-o', 'json'])) as { items: V1Pod[] };
-  return list.items[0];
-}
-
-async function dockerIds(node: string): Promise<string[]> {
-  const out = await exec('docker', ['ps', '-q', '--no-trunc', '--filter', `label=io.kedge.node.name=${node}`]);
-  return out.split('\n').filter(Boolean).sort();
-}
+const podsWith = async (selector: string) =>
+  (await fleet.kubectlJson<{ items: V1Pod[] }>(['get', 'pods', '-l', selector])).items;
+const appPod = async () => (await podsWith(`app=${APP}`))[0];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kedge-edge-e2e-'));
-  kube = await startKubeLite({ dataDir: join(dir, 'kube-lite'), port: 0 });
-  kubeconfig = kube.kubeconfigPath;
-  for (const key of [
-    'cloud',
-    'cloudHealth',
-    `${EDGE_DOCKER}-health`,
-    `${EDGE_DOCKER}-mqtt`,
-    `${EDGE_SIM}-health`,
-    `${EDGE_SIM}-mqtt`,
-  ])
-    ports[key] = await freePort();
-  startCloudcore();
-  await eventually(
-    'cloudcore listening',
-    async () => /edge channel listening/.test(logs.get('cloudcore') ?? ''),
-    60_000,
-  );
+  await fleet.start([
+    { name: EDGE1, runtime: 'docker' },
+    { name: EDGE2, runtime: 'simulated' },
+  ]);
+}, 150_000);
 
-  const token = JSON.parse(
-    await kedge(['token', 'create', '--cloud', `wss://127.0.0.1:${ports.cloud}`, '-o', 'json']),
-  ) as { token: string; caHash: string };
-  for (const [node, runtime] of [
-    [EDGE_DOCKER, 'docker'],
-    [EDGE_SIM, 'simulated'],
-  ] as const) {
-    await kedge([
-      'join',
-      '--cloud',
-      `wss://127.0.0.1:${ports.cloud}`,
-      '--token',
-      token.token,
-      '--ca-hash',
-      token.caHash,
-      '--node-name',
-      node,
-      '--data-dir',
-      join(dir, node),
-      '--runtime',
-      runtime,
-      '--mqtt-port',
-      String(ports[`${node}-mqtt`]),
-      '--health-listen',
-      `127.0.0.1:${ports[`${node}-health`]}`,
-    ]);
-    startEdge(node);
-  }
-  await eventually(
-    'both edge Nodes Ready',
-    async () => {
-      const nodes = (JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])) as { items: V1Node[] }).items;
-      const ready = (name: string) =>
-        nodes
-          .find((n) => n.metadata?.name === name)
-          ?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      return ready(EDGE_DOCKER) && ready(EDGE_SIM);
-    },
-    90_000,
-  );
-}, 180_000);
-
-afterAll(async () => {
-  for (const name of [...procs.keys()]) await stop(name);
-  const leftovers = [...(await dockerIds(EDGE_DOCKER).catch(() => []))];
-  if (leftovers.length) await exec('docker', ['rm', '-f', ...leftovers]).catch(() => undefined);
-  await kube?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => fleet.stop(), 60_000);
 
 describe('edge pods over real processes', () => {
   it('reports node info for each edge node', async () => {
-    const node = JSON.parse(await kubectl(['get', 'node', EDGE_DOCKER, '-o', 'json'])) as V1Node;
+    const node = await fleet.kubectlJson<V1Node>(['get', 'node', EDGE1]);
     expect(node.status?.nodeInfo?.containerRuntimeVersion).toMatch(/^docker:\/\//);
     expect(node.status?.capacity?.pods).toBe('110');
     expect(node.status?.addresses?.some((a) => a.type === 'Hostname')).toBe(true);
     expect(node.metadata?.labels?.['kubernetes.io/arch']).toMatch(/^(amd64|arm64)$/);
+    expect(node.metadata?.labels?.[fleet.fleetLabel.key]).toBe(fleet.fleetLabel.value);
   });
 
   it('runs a Deployment pinned to edge-1 under Docker', async () => {
-    await kubectl(
-      ['apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: APP, namespace: 'default' },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: APP } },
-          template: {
-            metadata: { labels: { app: APP } },
-            spec: {
-              nodeSelector: { 'kubernetes.io/hostname': EDGE_DOCKER },
-              terminationGracePeriodSeconds: 2,
-              containers: [
-                {
-                  name: 'web',
-                  image: 'kedge.local/busybox:1',
-                  command: ['sh', '-c', 'echo ok > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'],
-                },
-              ],
-            },
+    await fleet.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: APP },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: APP } },
+        template: {
+          metadata: { labels: { app: APP } },
+          spec: {
+            nodeSelector: { 'kubernetes.io/hostname': EDGE1 },
+            terminationGracePeriodSeconds: 2,
+            containers: [
+              {
+                name: 'web',
+                image: IMAGE,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['sh', '-c', 'echo ok > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'],
+              },
+            ],
           },
         },
-      }),
-    );
-    const pod = await eventually(
-      'pod 1/1 Running on edge-1',
+      },
+    });
+    const pod = await waitFor(
       async () => {
         const p = await appPod();
-        return p?.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.ready && p;
+        return p?.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.ready ? p : undefined;
       },
-      90_000,
+      { description: 'pod 1/1 Running on edge-1', timeoutMs: 60_000, intervalMs: 300 },
     );
-    expect(pod.spec?.nodeName).toBe(EDGE_DOCKER);
-    const names = await exec('docker', [
+    expect(pod.spec?.nodeName).toBe(EDGE1);
+    const names = await sh('docker', [
       'ps',
       '--format',
       '{{.Names}}',
@@ -244,51 +81,107 @@ describe('edge pods over real processes', () => {
       `label=io.kedge.pod.uid=${pod.metadata?.uid}`,
     ]);
     expect(names).toContain(pod.metadata?.name);
-    expect(await dockerIds(EDGE_SIM)).toEqual([]);
+    expect(await dockerIds(EDGE2)).toEqual([]);
   });
 
-  it('runs a pod pinned to the simulated edge-2 without touching Docker', async () => {
-    const name = `${APP}-sim`;
-    await kubectl(
-      ['apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name, namespace: 'default', labels: { app: name } },
-        spec: { nodeName: EDGE_SIM, containers: [{ name: 'c', image: 'kedge.local/busybox:1' }] },
-      }),
-    );
-    await eventually(
-      'simulated pod Running',
-      async () => {
-        const pod = JSON.parse(await kubectl(['get', 'pod', name, '-o', 'json'])) as V1Pod;
-        return pod.status?.phase === 'Running';
+  it('runs a DaemonSet pod on every edge node of the fleet', async () => {
+    await fleet.apply({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: DS },
+      spec: {
+        selector: { matchLabels: { app: DS } },
+        template: {
+          metadata: { labels: { app: DS } },
+          spec: {
+            nodeSelector: { [fleet.fleetLabel.key]: fleet.fleetLabel.value },
+            terminationGracePeriodSeconds: 1,
+            containers: [{ name: 'agent', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }],
+          },
+        },
       },
-      60_000,
+    });
+    // edge-2 runs the simulated runtime: its pod is Running there without a container.
+    const pods = await waitFor(
+      async () => {
+        const list = await podsWith(`app=${DS}`);
+        const running = list.filter((p) => p.status?.phase === 'Running');
+        return running.length === 2 && list.length === 2 ? running : undefined;
+      },
+      { description: 'one Running DaemonSet pod on each of edge-1 and edge-2', timeoutMs: 60_000, intervalMs: 300 },
     );
-    expect(await dockerIds(EDGE_SIM)).toEqual([]);
-    await kubectl(['delete', 'pod', name, '--wait=false']);
+    expect(pods.map((p) => p.spec?.nodeName).sort()).toEqual([EDGE1, EDGE2].sort());
+    const onEdge1 = pods.find((p) => p.spec?.nodeName === EDGE1);
+    const uid = `io.kedge.pod.uid=${onEdge1?.metadata?.uid}`;
+    expect(await dockerIds(EDGE1, uid, 'io.kedge.container.kind=app')).toHaveLength(1);
+    const ds = await fleet.kubectlJson<V1DaemonSet>(['get', 'daemonset', DS]);
+    expect(ds.status?.desiredNumberScheduled).toBe(2);
   });
 
-  it('keeps the containers when edge-1 restarts while the cloud is down, then resyncs', async () => {
-    const before = await dockerIds(EDGE_DOCKER);
-    expect(before.length).toBeGreaterThan(0);
-    await stop('cloudcore');
-    await stop(EDGE_DOCKER, 'SIGKILL');
-    startEdge(EDGE_DOCKER);
-    await eventually('edge-1 up offline', async () => (await edgeHealth(EDGE_DOCKER)).cloud !== undefined, 60_000);
-    await new Promise((r) => setTimeout(r, 3_000));
-    expect(await dockerIds(EDGE_DOCKER)).toEqual(before);
+  it('never sends a pod bound to edge-2 to edge-1', async () => {
+    const name = 'only-on-edge-2';
+    await fleet.apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, labels: { app: name } },
+      spec: { nodeName: EDGE2, containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent' }] },
+    });
+    await waitFor(async () => (await fleet.kubectlJson<V1Pod>(['get', 'pod', name])).status?.phase === 'Running', {
+      description: 'edge-2 pod Running',
+      timeoutMs: 60_000,
+      intervalMs: 300,
+    });
+    const key = `${fleet.namespace}/${name}`;
+    // edge-2 acked it (Running came from there), so edge-1 has had every chance to see it.
+    expect(await fleet.storedNames(EDGE2, 'Pod')).toContain(key);
+    const edge1Pods = await fleet.storedNames(EDGE1, 'Pod');
+    expect(edge1Pods).not.toContain(key);
+    expect(edge1Pods.length).toBeGreaterThan(0); // the check reads a live store, not an empty one
+    expect(await dockerIds(EDGE1, `io.kedge.pod.name=${name}`)).toEqual([]);
+    expect(await dockerIds(EDGE2)).toEqual([]);
+    expect(fleet.edge(EDGE1).process?.output()).not.toContain(name);
+    await fleet.kubectl(['delete', 'pod', name, '--wait=false']);
+  });
 
-    startCloudcore();
-    await eventually('edge-1 synced again', async () => (await edgeHealth(EDGE_DOCKER)).cloud === 'synced', 90_000);
-    expect(await dockerIds(EDGE_DOCKER)).toEqual(before);
+  it('keeps the containers when edge-1 is killed while the cloud is down, then resyncs', async () => {
+    const before = await dockerIds(EDGE1);
+    expect(before.length).toBeGreaterThan(0);
+    await fleet.stopCloudcore();
+    await fleet.kill9Edge(EDGE1);
+    await fleet.startEdge(EDGE1);
+    // "pods started" is logged after the first reconcile of the pods rebuilt from the store.
+    await fleet.edge(EDGE1).process?.waitForLine(/pods started/, 30_000);
+    expect((await fleet.edgeHealth(EDGE1)).cloud).not.toBe('synced');
+    expect(await dockerIds(EDGE1)).toEqual(before);
+
+    await fleet.startCloudcore();
+    await waitFor(async () => (await fleet.edgeHealth(EDGE1)).cloud === 'synced', {
+      description: 'edge-1 synced again',
+      timeoutMs: 90_000,
+      intervalMs: 300,
+    });
+    expect(await dockerIds(EDGE1)).toEqual(before);
     expect((await appPod())?.status?.phase).toBe('Running');
   });
 
-  it('removes the pod and its containers when the Deployment is deleted', async () => {
-    await kubectl(['delete', 'deployment', APP, '--wait=false']);
-    await eventually('pod gone from the API', async () => (await appPod()) === undefined, 90_000);
-    await eventually('containers gone', async () => (await dockerIds(EDGE_DOCKER)).length === 0, 30_000);
+  it('removes the pods and their containers when the Deployment and DaemonSet are deleted', async () => {
+    const uid = (await appPod())?.metadata?.uid;
+    await fleet.kubectl(['delete', 'deployment', APP, '--wait=false']);
+    await fleet.kubectl(['delete', 'daemonset', DS, '--wait=false']);
+    await waitFor(async () => (await dockerIds(EDGE1, `io.kedge.pod.uid=${uid}`)).length === 0, {
+      description: 'Deployment containers gone from edge-1',
+      timeoutMs: 30_000,
+      intervalMs: 300,
+    });
+    await waitFor(async () => (await fleet.kubectlJson<{ items: V1Pod[] }>(['get', 'pods'])).items.length === 0, {
+      description: 'every pod gone from the API',
+      timeoutMs: 60_000,
+      intervalMs: 300,
+    });
+    await waitFor(async () => (await dockerIds(EDGE1)).length === 0, {
+      description: 'no Kedge container left on edge-1',
+      timeoutMs: 30_000,
+      intervalMs: 300,
+    });
   });
 });

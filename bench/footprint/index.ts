@@ -1,0 +1,153 @@
+// Footprint of an edge node running pods, over real processes (kube-lite,
+// cloudcore and two edgecores from esbuild bundles; edge-1 on Docker):
+// - time from `kubectl apply` of a 10-replica Deployment (image present) to 10 pods Running,
+// - bytes on the wire for it: cloudcore's kedge_cloudcore_node_wire_bytes_total for edge-1,
+// - edgecore RSS and CPU (ms per s, /proc/<pid>/stat) idle with the 10 pods, for three launches
+//   of the same pods (each restart adopts the running containers),
+// - cloudcore RSS holding the 2 nodes.
+// Prints one JSON line.   npx tsx bench/footprint [idleSeconds=30]
+import { ensureDockerTestImage } from '@kedge/testkit';
+import { bundleApp } from './bundle';
+import { sh, startBenchFleet, type EdgeLaunch } from './fleet';
+import { cpuMs, rssMb } from './proc-stat';
+import { nodeBytes, settled, watchRollout } from './rollout';
+
+const idleSeconds = Number(process.argv[2] ?? 30);
+const PODS = 10;
+const EDGE = 'edge-1';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** RSS sampled each second (median, max) and CPU over the whole idle window. */
+async function idle(pid: number) {
+  const rss: number[] = [];
+  const cpu0 = cpuMs(pid);
+  const t0 = performance.now();
+  for (let s = 0; s < idleSeconds; s += 1) {
+    await sleep(1000);
+    rss.push(rssMb(pid));
+  }
+  const cpuMsPerSec = (cpuMs(pid) - cpu0) / ((performance.now() - t0) / 1000);
+  return { rssMb: round(median(rss)), rssMaxMb: round(Math.max(...rss)), idleCpuMsPerSec: round(cpuMsPerSec, 2) };
+}
+
+const appContainers = async () =>
+  (
+    await sh('docker', [
+      'ps',
+      '-q',
+      '--filter',
+      `label=io.kedge.node.name=${EDGE}`,
+      '--filter',
+      'label=io.kedge.container.kind=app',
+    ])
+  )
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+
+function deployment(name: string) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas: PODS,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          nodeSelector: { 'kubernetes.io/hostname': EDGE },
+          terminationGracePeriodSeconds: 1,
+          containers: [
+            {
+              name: 'app',
+              image: 'kedge.local/busybox:1',
+              imagePullPolicy: 'IfNotPresent',
+              command: ['sleep', '86400'],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  await ensureDockerTestImage();
+  const env = { MALLOC_ARENA_MAX: '1' };
+  const [bundle, trimmed] = [await bundleApp('edgecore'), await bundleApp('edgecore', true)];
+  const launches: Record<string, EdgeLaunch> = {
+    bundle: { bundle, nodeFlags: [], env },
+    trimmedBundle: { bundle: trimmed, nodeFlags: [], env },
+    trimmedBundleLiteMode: { bundle: trimmed, nodeFlags: ['--lite-mode'], env },
+  };
+  const nodes = [
+    { name: EDGE, runtime: 'docker' as const },
+    { name: 'edge-2', runtime: 'simulated' as const },
+  ];
+  const fleet = await startBenchFleet(nodes, launches.bundle as EdgeLaunch);
+  try {
+    const metrics = async () =>
+      nodeBytes(await (await fetch(`http://127.0.0.1:${fleet.cloudHealthPort}/metrics`)).text(), EDGE);
+    const before = await settled(async () => (await metrics()).wire, 1000);
+    const payloadBefore = (await metrics()).payload;
+
+    const rollout = await watchRollout(fleet.kubeconfig, 'footprint', PODS);
+    const t0 = performance.now();
+    await sh(
+      'kubectl',
+      ['apply', '-f', '-'],
+      { KUBECONFIG: fleet.kubeconfig },
+      JSON.stringify(deployment('footprint')),
+    );
+    const applied = performance.now();
+    const marks = await rollout.done;
+    const after = await settled(async () => (await metrics()).wire, 2000);
+    const payloadAfter = (await metrics()).payload;
+    const containers = await appContainers();
+
+    const edgecore: Record<string, Awaited<ReturnType<typeof idle>> & { adopted: boolean }> = {};
+    for (const [name, launch] of Object.entries(launches)) {
+      const edge = name === 'bundle' ? fleet.edges.get(EDGE) : await fleet.restartEdge(EDGE, launch);
+      if (!edge) throw new Error(`${EDGE} is not running`);
+      await settled(async () => (await metrics()).wire, 2000);
+      edgecore[name] = {
+        ...(await idle(edge.pid)),
+        adopted: JSON.stringify(await appContainers()) === JSON.stringify(containers),
+      };
+    }
+
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'footprint',
+        node: process.version,
+        pods: PODS,
+        runningContainers: containers.length,
+        applyToAllRunningMs: Math.round(marks.allRunningAt - t0),
+        kubectlApplyMs: Math.round(applied - t0),
+        applyToAllBoundMs: Math.round(marks.allBoundAt - t0),
+        applyToFirstRunningMs: Math.round(marks.firstRunningAt - t0),
+        wireBytes: after - before,
+        wireBytesPerPod: Math.round((after - before) / PODS),
+        payloadBytes: payloadAfter - payloadBefore,
+        idleSeconds,
+        edgecore,
+        cloudcoreRssMb: round(rssMb(fleet.cloudcore.pid)),
+        cloudcoreNodes: fleet.edges.size,
+      })}\n`,
+    );
+  } finally {
+    await fleet.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`footprint bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
