@@ -78,11 +78,10 @@ function deployment(name: string) {
 async function main(): Promise<void> {
   await ensureDockerTestImage();
   const env = { MALLOC_ARENA_MAX: '1' };
-  const [bundle, trimmed] = [await bundleApp('edgecore'), await bundleApp('edgecore', true)];
+  const bundle = await bundleApp('edgecore');
   const launches: Record<string, EdgeLaunch> = {
     bundle: { bundle, nodeFlags: [], env },
-    trimmedBundle: { bundle: trimmed, nodeFlags: [], env },
-    trimmedBundleLiteMode: { bundle: trimmed, nodeFlags: ['--lite-mode'], env },
+    bundleLiteMode: { bundle, nodeFlags: ['--lite-mode'], env },
   };
   const nodes = [
     { name: EDGE, runtime: 'docker' as const },
