@@ -26,20 +26,6 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distNames = { cli: 'kedge' };
 
-const app = process.argv[2];
-if (!app || !/^[a-z][a-z0-9-]*$/.test(app)) {
-  console.error('usage: node tools/bundle.mjs <appname>   (e.g. cloudcore; run from apps/<appname>)');
-  process.exit(2);
-}
-const appDir = join(repoRoot, 'apps', app);
-const entry = join(appDir, 'src', 'main.ts');
-if (!existsSync(entry)) {
-  console.error(`bundle: ${entry} does not exist; an app needs src/main.ts to be bundled`);
-  process.exit(2);
-}
-
-const appRequire = createRequire(join(appDir, 'package.json'));
-const version = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')).version ?? '0.0.0';
 const sqliteAddon = 'better_sqlite3.node';
 
 /** Rewrites better-sqlite3's `bindings` lookup so it finds the addon beside the bundle. */
@@ -94,54 +80,80 @@ const banner = [
   'const __kedgeNativePath = (name) => __kedgeJoin(__dirname, name);',
 ].join('\n');
 
-const outDir = join(appDir, 'dist');
-rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
+/**
+ * Bundles one entry file into `<outDir>/main.js` with the addon it needs beside
+ * it. Used by the build below and by the benchmarks, so they measure exactly
+ * what ships.
+ */
+export async function bundleEntry({ entry, outDir, sourcemap = true }) {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const result = await build({
+    entryPoints: [entry],
+    outfile: join(outDir, 'main.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: { js: banner },
+    plugins: [betterSqlitePlugin, nativeExternalsPlugin, unusedTransportsPlugin],
+    metafile: true,
+    sourcemap: sourcemap ? 'linked' : false,
+    legalComments: 'none',
+    minify: true,
+    keepNames: true,
+    logLevel: 'warning',
+  });
+  const usesSqlite = Object.keys(result.metafile.inputs).some((p) => /better-sqlite3[\\/]lib[\\/]database\.js$/.test(p));
+  if (usesSqlite) {
+    const pkgDir = dirname(createRequire(entry).resolve('better-sqlite3/package.json'));
+    const addon = join(pkgDir, 'build', 'Release', sqliteAddon);
+    if (!existsSync(addon)) throw new Error(`${addon} is missing; run \`npm rebuild better-sqlite3\` first`);
+    cpSync(addon, join(outDir, sqliteAddon));
+  }
+  // Node reads main.js as ESM only when the nearest package.json says so.
+  writeFileSync(join(outDir, 'package.json'), '{"type":"module","private":true}\n');
+  const output = Object.keys(result.metafile.outputs).find((o) => o.endsWith('main.js'));
+  return { outfile: join(outDir, 'main.js'), bytes: result.metafile.outputs[output].bytes, usesSqlite };
+}
 
-const result = await build({
-  entryPoints: [entry],
-  outfile: join(outDir, 'main.js'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  banner: { js: banner },
-  plugins: [betterSqlitePlugin, nativeExternalsPlugin, unusedTransportsPlugin],
-  metafile: true,
-  sourcemap: 'linked',
-  legalComments: 'none',
-  minify: true,
-  keepNames: true,
-  logLevel: 'warning',
-});
+async function main() {
+  const app = process.argv[2];
+  if (!app || !/^[a-z][a-z0-9-]*$/.test(app)) {
+    console.error('usage: node tools/bundle.mjs <appname>   (e.g. cloudcore; run from apps/<appname>)');
+    process.exit(2);
+  }
+  const appDir = join(repoRoot, 'apps', app);
+  const entry = join(appDir, 'src', 'main.ts');
+  if (!existsSync(entry)) {
+    console.error(`bundle: ${entry} does not exist; an app needs src/main.ts to be bundled`);
+    process.exit(2);
+  }
+  const version = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')).version ?? '0.0.0';
+  const outDir = join(appDir, 'dist');
+  const { bytes, usesSqlite } = await bundleEntry({ entry, outDir });
 
-const usesSqlite = Object.keys(result.metafile.inputs).some((p) => /better-sqlite3[\\/]lib[\\/]database\.js$/.test(p));
-if (usesSqlite) {
-  const pkgDir = dirname(appRequire.resolve('better-sqlite3/package.json'));
-  const addon = join(pkgDir, 'build', 'Release', sqliteAddon);
-  if (!existsSync(addon)) {
-    console.error(`bundle: ${addon} is missing; run \`npm rebuild better-sqlite3\` first`);
+  const publishDir = join(repoRoot, 'dist', distNames[app] ?? app);
+  rmSync(publishDir, { recursive: true, force: true });
+  mkdirSync(publishDir, { recursive: true });
+  cpSync(outDir, publishDir, { recursive: true });
+  // The CLI applies manifests (`kedge init`, `kedge up`): ship them beside it.
+  if (app === 'cli') {
+    for (const dir of ['crds', 'cloudcore']) {
+      const from = join(repoRoot, 'deploy', dir);
+      if (existsSync(from)) cpSync(from, join(publishDir, 'deploy', dir), { recursive: true });
+    }
+  }
+  const marker = `${JSON.stringify({ name: `kedge-${distNames[app] ?? app}`, version, type: 'module', private: true })}\n`;
+  writeFileSync(join(publishDir, 'package.json'), marker);
+  console.log(
+    `bundle: ${app} -> ${publishDir}/main.js (${(bytes / 1024 / 1024).toFixed(2)} MiB${usesSqlite ? ', better_sqlite3.node' : ''})`,
+  );
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(`bundle: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
-  }
-  cpSync(addon, join(outDir, sqliteAddon));
+  });
 }
-
-const publishDir = join(repoRoot, 'dist', distNames[app] ?? app);
-rmSync(publishDir, { recursive: true, force: true });
-mkdirSync(publishDir, { recursive: true });
-cpSync(outDir, publishDir, { recursive: true });
-// The CLI applies manifests (`kedge init`, `kedge up`): ship them beside it.
-if (app === 'cli') {
-  for (const dir of ['crds', 'cloudcore']) {
-    const from = join(repoRoot, 'deploy', dir);
-    if (existsSync(from)) cpSync(from, join(publishDir, 'deploy', dir), { recursive: true });
-  }
-}
-// Node reads main.js as ESM only when the nearest package.json says so.
-const marker = `${JSON.stringify({ name: `kedge-${distNames[app] ?? app}`, version, type: 'module', private: true })}\n`;
-writeFileSync(join(publishDir, 'package.json'), marker);
-
-const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('main.js'))].bytes;
-console.log(
-  `bundle: ${app} -> ${publishDir}/main.js (${(bytes / 1024 / 1024).toFixed(2)} MiB${usesSqlite ? ', better_sqlite3.node' : ''})`,
-);

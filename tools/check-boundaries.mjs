@@ -1,3 +1,4 @@
+/* global URL, console, process */
 // Checks the dependency arrows of DESIGN.md on the workspace manifests:
 // apps import packages, never each other; cloudcore and edgecore share only
 // @kedge/protocol; protocol imports nothing of ours. ESLint checks the same

@@ -1,15 +1,15 @@
-// The footprint run measures the shipped bundles: it builds them with
-// tools/bundle.mjs (what `npm run build` runs) and starts dist/<app>/main.js.
-import { execFile } from 'node:child_process';
+// The footprint run measures the shipped bundles, built by the release
+// bundler (tools/bundle.mjs) into bench/footprint/dist/<app>/ (git-ignored).
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { repoRoot } from '@kedge/testkit';
+import { bundleEntry } from '../../tools/bundle.mjs';
 
-const run = promisify(execFile);
-
-/** Builds apps/<app> with the release bundler; resolves to dist/<app>/main.js. */
+/** Bundles apps/<app>/src/main.ts; resolves to the bundle's main.js. */
 export async function bundleApp(app: 'edgecore' | 'cloudcore'): Promise<string> {
-  const appDir = join(repoRoot(), 'apps', app);
-  await run(process.execPath, [join(repoRoot(), 'tools', 'bundle.mjs'), app], { cwd: appDir });
-  return join(repoRoot(), 'dist', app, 'main.js');
+  const { outfile } = await bundleEntry({
+    entry: join(repoRoot(), 'apps', app, 'src', 'main.ts'),
+    outDir: join(repoRoot(), 'bench', 'footprint', 'dist', app),
+    sourcemap: false,
+  });
+  return outfile;
 }
