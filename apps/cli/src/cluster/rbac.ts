@@ -25,7 +25,13 @@ export const clusterRules: PolicyRule[] = [
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: [...read, 'create', 'update', 'patch'] },
   { apiGroups: ['devices.kubeedge.io'], resources: ['devices', 'devicemodels'], verbs: read },
-  { apiGroups: ['devices.kubeedge.io'], resources: ['devices/status'], verbs: ['update', 'patch'] },
+  {
+    apiGroups: ['devices.kubeedge.io'],
+    resources: ['devicestatuses'],
+    verbs: ['get', 'create', 'update', 'patch', 'delete'],
+  },
+  { apiGroups: ['devices.kubeedge.io'], resources: ['devicestatuses/status'], verbs: ['update', 'patch'] },
+  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'create'] },
 ];
 
 /** Rights inside kedge-system only: create the CA Secret on first start. */
