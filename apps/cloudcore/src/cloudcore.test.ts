@@ -276,7 +276,7 @@ describe('cloudcore against kube-lite', () => {
     expect(silent.frames.at(-1)).toMatchObject({ type: 'close', code: 'PROTOCOL_ERROR' });
   }, 10_000);
 
-  it('sends a node its Devices and their DeviceModel, and writes reported twins to Device.status', async () => {
+  it('sends a node its Devices and their DeviceModel, and writes reported twins to its DeviceStatus', async () => {
     const custom = ctx.kube.makeApiClient(CustomObjectsApi);
     const [model, device] = parseAllDocuments(await readFile(join(CRDS, 'examples/lane-controller.yaml'), 'utf8')).map(
       (doc) => doc.toJS() as { metadata: { name: string }; spec: Record<string, unknown> },
@@ -308,7 +308,7 @@ describe('cloudcore against kube-lite', () => {
       body: new TextEncoder().encode(JSON.stringify(reported)),
     });
     await edge.waitFor((f) => f.type === 'statusAck' && f.entries[0]?.key.kind === 'Device');
-    const stored = (await custom.getNamespacedCustomObject({ ...group, plural: 'devices', name: 'lane-1' })) as {
+    const stored = (await custom.getNamespacedCustomObject({ ...group, plural: 'devicestatuses', name: 'lane-1' })) as {
       status?: { state?: string; twins?: { propertyName: string; reported?: { value: string } }[] };
     };
     expect(stored.status?.state).toBe('online');

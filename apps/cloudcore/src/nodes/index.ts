@@ -1,17 +1,22 @@
 /**
- * nodes: the Node and its Lease for each connected edge node. At join the
- * Node gets the join labels; on connect it is created if missing and marked
- * Ready; the Lease is renewed while connected; node status frames go to
- * nodes/status, with kubernetes.io/arch and os labels from nodeInfo.
+ * nodes: the Node and its Leases for each connected edge node. At join the
+ * Node gets the join labels; on connect this replica first takes the node's
+ * ownership Lease (ownership.ts: which replica serves it), then the Node is
+ * created if missing and marked Ready; both Leases are renewed while
+ * connected; node status frames go to nodes/status, with kubernetes.io/arch
+ * and os labels from nodeInfo.
  */
 import { CoordinationV1Api, CoreV1Api, type V1NodeStatus } from '@kubernetes/client-node';
 import type { CloudModule } from '../context';
 import { FrameRejectedError, errorMessage } from '../errors';
-import { keepLease, renewLease } from './lease';
+import { keepNodeAlive } from './keepalive';
+import { renewLease } from './lease';
+import { NodeOwnership } from './ownership';
 import { ensureNode, patchLabels, writeNodeStatus } from './node-object';
 
 export { EDGE_ROLE_LABEL, ensureNode, writeNodeStatus } from './node-object';
 export { LEASE_NAMESPACE, renewLease } from './lease';
+export { NodeOwnership, OWNERSHIP_LEASE_PREFIX, type OwnershipOptions } from './ownership';
 
 export const nodesModule: CloudModule = {
   name: 'nodes',
@@ -28,10 +33,30 @@ export const nodesModule: CloudModule = {
       await ensureNode(core, nodeName, labels);
     });
 
+    const ownership = new NodeOwnership(coordination, {
+      namespace: ctx.config.namespace,
+      replicaId: ctx.config.serverId,
+      durationSeconds: ctx.config.leaseDurationSeconds,
+    });
+    const keepalive = { coordination, core, ownership, lease, log };
+
     ctx.sessions.onOpen(async (session) => {
+      const owned = await ownership.acquire(session.nodeName, session.signal);
+      if (!owned.ok) {
+        const message = `node ${session.nodeName} is still served by replica ${owned.holder}; retry later`;
+        session.close('GOING_AWAY', message);
+        throw new FrameRejectedError('INTERNAL_ERROR', 'owned_elsewhere', message);
+      }
       const node = await writeNodeStatus(core, session.nodeName, {}, await ensureNode(core, session.nodeName, {}));
       const first = await renewLease(coordination, core, node, lease);
-      keepLease(coordination, core, node, first, lease, log, session.signal);
+      keepNodeAlive(keepalive, session, node, { ownership: owned.lease, node: first });
+    });
+
+    ctx.sessions.onClose(async (session) => {
+      if (ctx.sessions.get(session.nodeName)) return; // a newer session of the node is on this replica
+      await ownership.release(session.nodeName).catch((err: unknown) => {
+        log.warn('releasing node ownership failed', { node: session.nodeName, error: errorMessage(err) });
+      });
     });
 
     ctx.statusHandlers.register('nodeStatus', async (session, frame) => {

@@ -5,9 +5,7 @@
  */
 import type { CoordinationV1Api } from '@kubernetes/client-node';
 import { V1MicroTime, type CoreV1Api, type V1Lease, type V1Node } from '@kubernetes/client-node';
-import { errorMessage } from '../errors';
 import { isConflict, isNotFound } from '../kube';
-import type { Logger } from '../log';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
 
@@ -71,28 +69,4 @@ export async function renewLease(
     });
   }
   return replace(lease);
-}
-
-/** Renews every renewIntervalMs, from `first`, until `signal` aborts; failures are logged and retried at the next tick. */
-export function keepLease(
-  api: CoordinationV1Api,
-  core: CoreV1Api,
-  node: V1Node,
-  first: V1Lease,
-  options: LeaseOptions,
-  log: Logger,
-  signal: AbortSignal,
-): void {
-  if (signal.aborted) return; // the node left while its lease was first written
-  let known: V1Lease | undefined = first;
-  const timer = setInterval(() => {
-    renewLease(api, core, node, options, known).then(
-      (lease) => (known = lease),
-      (err: unknown) => {
-        known = undefined;
-        if (!signal.aborted) log.warn('lease renewal failed', { node: node.metadata?.name, error: errorMessage(err) });
-      },
-    );
-  }, options.renewIntervalMs);
-  signal.addEventListener('abort', () => clearInterval(timer), { once: true });
 }

@@ -1,0 +1,31 @@
+/** IPC between the scale benchmark and its hollow-node processes. */
+import type { HollowFleetStats } from '@kedge/testkit';
+
+export interface ChildConfig {
+  readonly joinHost: string;
+  readonly joinPort: number;
+  readonly token: string;
+  readonly nodeNames: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  /** wss://…/v1/connect the nodes dial. */
+  readonly url: string;
+  readonly startPerSecond: number;
+}
+
+export interface ChildStats extends HollowFleetStats {
+  /** Nodes synced on a connection opened after the last mark. */
+  readonly syncedSinceMark: number;
+  /** Simulated containers started so far (a restart counts as a start). */
+  readonly containerStarts: number;
+  readonly rssBytes: number;
+  /** CPU used since the previous stats answer, ms. */
+  readonly cpuMs: number;
+}
+
+export type ToChild =
+  { type: 'start'; config: ChildConfig } | { type: 'stats'; id: number } | { type: 'mark' } | { type: 'stop' };
+
+export type ToParent =
+  | { type: 'started'; joinMs: number }
+  | { type: 'stats'; id: number; stats: ChildStats }
+  | { type: 'error'; message: string };
