@@ -97,7 +97,13 @@ export class FrameRejectedError extends CloudcoreError {
   override readonly name = 'FrameRejectedError';
   constructor(
     readonly closeCode:
-      'PROTOCOL_ERROR' | 'UNAUTHORIZED' | 'FRAME_TOO_LARGE' | 'RATE_LIMITED' | 'UNSUPPORTED_VERSION' | 'INTERNAL_ERROR',
+      | 'PROTOCOL_ERROR'
+      | 'UNAUTHORIZED'
+      | 'FRAME_TOO_LARGE'
+      | 'RATE_LIMITED'
+      | 'UNSUPPORTED_VERSION'
+      | 'GOING_AWAY'
+      | 'INTERNAL_ERROR',
     readonly reason: string,
     message: string,
     options?: { cause?: unknown },

@@ -45,7 +45,7 @@ export const nodesModule: CloudModule = {
       if (!owned.ok) {
         const message = `node ${session.nodeName} is still served by replica ${owned.holder}; retry later`;
         session.close('GOING_AWAY', message);
-        throw new FrameRejectedError('INTERNAL_ERROR', 'owned_elsewhere', message);
+        throw new FrameRejectedError('GOING_AWAY', 'owned_elsewhere', message);
       }
       const node = await writeNodeStatus(core, session.nodeName, {}, await ensureNode(core, session.nodeName, {}));
       const first = await renewLease(coordination, core, node, lease);
