@@ -13,8 +13,10 @@ export interface StatusOptions {
 }
 
 export async function collectFleet(kube: Kube, groupLabel: string, metricsUrl: string | undefined): Promise<NodeRow[]> {
-  const [nodes, leases, pods, traffic] = await Promise.all([
-    kubeCall(kube, 'list nodes', () => kube.core.listNode()),
+  // Nodes first: a refused or unreachable API server is then reported the same
+  // way every time, not by whichever parallel call failed first.
+  const nodes = await kubeCall(kube, 'list nodes', () => kube.core.listNode());
+  const [leases, pods, traffic] = await Promise.all([
     kubeCall(kube, 'list leases in kube-node-lease', () =>
       kube.coordination.listNamespacedLease({ namespace: 'kube-node-lease' }),
     ),
