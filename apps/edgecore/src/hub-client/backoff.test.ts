@@ -28,6 +28,14 @@ describe('Backoff (full jitter)', () => {
     expect(backoff.next()).toBe(999);
   });
 
+  it('keeps the window within a lower cap given to next(), still counting attempts', () => {
+    const backoff = new Backoff({ baseMs: 1_000, capMs: 60_000, random: () => 0.999_999 });
+    const windows = Array.from({ length: 5 }, () => backoff.next(5_000) + 1);
+    expect(windows).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+    expect(backoff.next() + 1).toBe(32_000);
+    expect(backoff.next(90_000) + 1).toBe(60_000);
+  });
+
   it('can draw zero (full jitter, not equal jitter)', () => {
     const backoff = new Backoff({ baseMs: 1_000, capMs: 60_000, random: () => 0 });
     backoff.next();

@@ -16,9 +16,10 @@ export class Backoff {
 
   constructor(private readonly options: BackoffOptions) {}
 
-  /** The delay before the next attempt; each call widens the window up to the cap. */
-  next(): number {
-    const ceiling = Math.min(this.options.capMs, this.options.baseMs * 2 ** Math.min(this.attempt, 30));
+  /** The delay before the next attempt; each call widens the window up to the cap (or `capMs`, when lower). */
+  next(capMs = this.options.capMs): number {
+    const cap = Math.min(capMs, this.options.capMs);
+    const ceiling = Math.min(cap, this.options.baseMs * 2 ** Math.min(this.attempt, 30));
     this.attempt++;
     return Math.floor(this.options.random() * ceiling);
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloudUnreachableError } from '../errors';
 import { openMetastore, type Metastore } from '../metastore';
 import { HandlerRegistry, HubClient, type EdgeObject, type HubClientOptions, type RemovedObject } from './index';
 import { FakeCloud, type DesiredObject } from './testing/fake-cloud';
@@ -217,6 +218,7 @@ describe('HubClient session', () => {
   });
 
   it('drops a silent peer and dials again', async () => {
+    cloud.heartbeatIntervalMs = 1;
     const hub = start({ pingIntervalMs: 20, deadPeerTimeoutMs: 100 });
     await until(() => hub.state === 'synced', 'sync');
     cloud.connection!.answersPings = false;
@@ -224,7 +226,16 @@ describe('HubClient session', () => {
     expect(cloud.connection?.isClosed).toBe(false);
   });
 
+  it('drops a peer that leaves its own ping unanswered, long before the silence limit', async () => {
+    cloud.heartbeatIntervalMs = 1;
+    const hub = start({ pingIntervalMs: 20, deadPeerTimeoutMs: 60_000, pongTimeoutMs: 60 });
+    await until(() => hub.state === 'synced', 'sync');
+    cloud.connection!.answersPings = false;
+    await until(() => cloud.sessions.length === 2, 'redial after the unanswered ping', 2_000);
+  });
+
   it('keeps answering peers alive when they answer pings', async () => {
+    cloud.heartbeatIntervalMs = 1;
     const hub = start({ pingIntervalMs: 20, deadPeerTimeoutMs: 100 });
     await until(() => hub.state === 'synced', 'sync');
     await new Promise((r) => setTimeout(r, 300));
@@ -239,6 +250,30 @@ describe('HubClient session', () => {
     expect(cloud.sessions).toHaveLength(0);
     cloud.down = false;
     await until(() => hub.state === 'synced', 'sync after outage');
+  });
+
+  it('retries an unanswering cloud within the short window, but backs off fully after a refusal', async () => {
+    const options = { backoffBaseMs: 1_000, backoffCapMs: 60_000, unreachableBackoffCapMs: 20, random: () => 0.99 };
+    cloud.down = true;
+    const hub = start(options);
+    await new Promise((r) => setTimeout(r, 100));
+    cloud.down = false;
+    // Windows of 1 s, 2 s, 4 s... would keep it offline for seconds; the 20 ms cap brings it back at once.
+    await until(() => hub.state === 'synced', 'sync soon after the cloud is back', 1_000);
+    stop.abort();
+    await running;
+
+    let dials = 0;
+    stop = new AbortController();
+    start({
+      ...options,
+      dial: async () => {
+        dials++;
+        throw new CloudUnreachableError('cloud answered HTTP 503', { url: 'wss://cloud', httpStatus: 503 });
+      },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dials).toBe(1); // the next attempt waits 990 ms
   });
 
   it('redials at once on reconnect()', async () => {

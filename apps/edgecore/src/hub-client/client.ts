@@ -1,5 +1,6 @@
 import { withDefaults as withFrameLimits, type FrameLimits } from '@kedge/protocol';
 import { silentLogger, type Logger } from '../config';
+import { CloudUnreachableError } from '../errors';
 import type { Metastore } from '../metastore';
 import { Backoff } from './backoff';
 import { WS_CLOSE, type Connection, type Dialer } from './connection';
@@ -24,8 +25,16 @@ export interface HubClientOptions {
   agentVersion?: string;
   /** First reconnect window. Default 1,000 ms. */
   backoffBaseMs?: number;
-  /** Widest reconnect window. Default 60,000 ms. */
+  /** Widest reconnect window after the cloud answered and refused (e.g. HTTP 503 busy). Default 60,000 ms. */
   backoffCapMs?: number;
+  /**
+   * Widest reconnect window while the cloud does not answer at all (refused
+   * or timed-out TCP, TLS failure, lost link): short, so a node is back
+   * within seconds of a cloudcore restart or a link coming back, while the
+   * cloud's handshake gate answers 503 to the excess of a storm, which then
+   * backs off up to backoffCapMs. Default 5,000 ms.
+   */
+  unreachableBackoffCapMs?: number;
   /** A welcomed connection that lived this long resets the backoff. Default 30,000 ms. */
   stableAfterMs?: number;
   /** Most status keys in flight. Default 64. */
@@ -38,6 +47,8 @@ export interface HubClientOptions {
   pingIntervalMs?: number;
   /** Close when the cloud was silent this long (2 missed cloud pings). Default 75,000 ms. */
   deadPeerTimeoutMs?: number;
+  /** Close when the edge's own ping to a quiet cloud got no answer this long (and nothing is left to write). Default 10,000 ms. */
+  pongTimeoutMs?: number;
   /** Close when no welcome came this long after connecting. Default 30,000 ms. */
   welcomeTimeoutMs?: number;
   /** Uniform in [0, 1); injectable for tests. Default Math.random. */
@@ -52,12 +63,14 @@ export function withDefaults(options: HubClientOptions): ResolvedHubClientOption
     agentVersion: EDGECORE_VERSION,
     backoffBaseMs: 1_000,
     backoffCapMs: 60_000,
+    unreachableBackoffCapMs: 5_000,
     stableAfterMs: 30_000,
     outboxWindow: 64,
     maxBufferedBytes: 1024 * 1024,
     ackTimeoutMs: 30_000,
     pingIntervalMs: 30_000,
     deadPeerTimeoutMs: 75_000,
+    pongTimeoutMs: 10_000,
     welcomeTimeoutMs: 30_000,
     random: Math.random,
     ...stripUndefined(options),
@@ -138,7 +151,8 @@ export class HubClient {
       } catch (error) {
         this.currentState = 'offline';
         if (signal.aborted) break;
-        const delayMs = this.backoff.next();
+        const answered = error instanceof CloudUnreachableError && error.context.httpStatus !== undefined;
+        const delayMs = this.backoff.next(answered ? undefined : this.options.unreachableBackoffCapMs);
         log.warn('cannot reach cloud; retrying', { error, retryInMs: delayMs, attempt: this.backoff.attempts });
         await this.sleep(delayMs, signal);
         continue;

@@ -26,6 +26,7 @@ export interface SessionOptions {
   ackTimeoutMs: number;
   pingIntervalMs: number;
   deadPeerTimeoutMs: number;
+  pongTimeoutMs: number;
   welcomeTimeoutMs: number;
 }
 
@@ -68,6 +69,10 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
   let synced = false;
   let cloudClose: SessionResult['cloudClose'];
   let lastSeen = Date.now();
+  /** The cloud's ping interval from welcome; 0 until then. */
+  let cloudHeartbeatMs = 0;
+  /** When the edge last pinged a quiet cloud; 0 = never. */
+  let pingSentAt = 0;
   let closing = false;
   const pendingAcks: number[] = [];
   let ackTimer: NodeJS.Immediate | undefined;
@@ -179,6 +184,7 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
           );
         }
         welcomed = true;
+        cloudHeartbeatMs = frame.heartbeatIntervalMs;
         log.info('connected to cloud', {
           server: frame.serverId,
           protocolVersion: frame.protocolVersion,
@@ -226,13 +232,22 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
     // Dead-peer detection: probe when quiet, give up when silent too long.
     const liveness = setInterval(
       () => {
-        const quietMs = Date.now() - lastSeen;
-        if (quietMs >= options.deadPeerTimeoutMs) {
-          log.warn('cloud silent; closing connection', { quietMs });
+        const now = Date.now();
+        const quietMs = now - lastSeen;
+        const { pingAfterMs, deadAfterMs } = livenessFor(options, cloudHeartbeatMs);
+        // Our own ping unanswered with nothing of ours left to write: the link is gone (a long
+        // cut). Redialling now, not at deadAfterMs, lets the node back soon after the link returns.
+        const pingUnanswered =
+          pingSentAt > lastSeen && now - pingSentAt >= options.pongTimeoutMs && conn.bufferedAmount === 0;
+        if (quietMs >= deadAfterMs || pingUnanswered) {
+          log.warn('cloud silent; closing connection', { quietMs, pingUnanswered });
           conn.close(WS_CLOSE.deadPeer, 'peer silent');
-        } else if (quietMs >= options.pingIntervalMs) conn.ping();
+        } else if (quietMs >= pingAfterMs && pingSentAt <= lastSeen) {
+          pingSentAt = now;
+          conn.ping();
+        }
       },
-      Math.max(10, Math.min(options.pingIntervalMs, options.deadPeerTimeoutMs) / 3),
+      Math.max(10, Math.min(options.pingIntervalMs, options.deadPeerTimeoutMs, options.pongTimeoutMs) / 3),
     );
 
     conn.onAlive(() => (lastSeen = Date.now()));
@@ -287,4 +302,23 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
       });
     }
   });
+}
+
+/**
+ * When to ping and when to give up, given the cloud's announced ping
+ * interval: while the cloud pings, the edge stays quiet (an idle link
+ * carries only the cloud's ping and its pong), probing only when a cloud
+ * ping is overdue, and declares the peer dead after two missed cloud pings.
+ * The configured values are the floor.
+ */
+export function livenessFor(
+  options: Pick<SessionOptions, 'pingIntervalMs' | 'deadPeerTimeoutMs'>,
+  cloudHeartbeatMs: number,
+): { pingAfterMs: number; deadAfterMs: number } {
+  if (!(cloudHeartbeatMs > 0)) return { pingAfterMs: options.pingIntervalMs, deadAfterMs: options.deadPeerTimeoutMs };
+  return {
+    // 20 % lateness allowed to a cloud ping (scheduling, a loaded link).
+    pingAfterMs: Math.max(options.pingIntervalMs, Math.round(cloudHeartbeatMs * 1.2)),
+    deadAfterMs: Math.max(options.deadPeerTimeoutMs, Math.round(cloudHeartbeatMs * 2.5)),
+  };
 }

@@ -46,12 +46,13 @@ export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
     return new Promise<Connection>((resolve, reject) => {
       const onAbort = () => socket.terminate();
       signal.addEventListener('abort', onAbort, { once: true });
-      const failed = (why: string, cause?: unknown) => {
+      // httpStatus is set when the cloud answered (e.g. 503 busy): the client then backs off further.
+      const failed = (why: string, cause?: unknown, httpStatus?: number) => {
         signal.removeEventListener('abort', onAbort);
         reject(
           new CloudUnreachableError(
             `cannot connect to ${options.url}${proxy ? ` via proxy ${proxy}` : ''}: ${why}`,
-            { url: options.url, proxy },
+            { url: options.url, proxy, ...(httpStatus === undefined ? {} : { httpStatus }) },
             { cause },
           ),
         );
@@ -59,6 +60,8 @@ export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
       socket.once('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
         failed(
           `cloud answered HTTP ${res.statusCode} ${res.statusMessage ?? ''} (a 401/403 means the node certificate was refused: run kedge join again)`,
+          undefined,
+          res.statusCode,
         );
         socket.terminate();
       });
@@ -105,6 +108,8 @@ function adapt(socket: WsSocket): Connection {
       if (socket.readyState === socket.OPEN) socket.ping();
     },
     close: (code = 1000, reason = '') => {
+      // A dead peer cannot answer a close handshake: drop the socket at once.
+      if (code === WS_CLOSE.deadPeer) return socket.terminate();
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
       // A peer that never answers the close handshake must not keep the socket.
       setTimeout(() => socket.terminate(), 5_000).unref();

@@ -31,6 +31,8 @@ export class FakeCloud {
   autoAckStatus = true;
   /** Refuse dials (cloud down). */
   down = false;
+  /** Announced in welcome; the edge's liveness settings are the floor under it. */
+  heartbeatIntervalMs = 30_000;
   /** Called for every ack the edge sends, before anything else happens. */
   onAck: (ids: readonly number[]) => void = () => {};
   private cloudEnd: MemoryConnection | undefined;
@@ -56,7 +58,7 @@ export class FakeCloud {
           protocolVersion: 1,
           features: frame.features,
           compression: '',
-          heartbeatIntervalMs: 30_000,
+          heartbeatIntervalMs: this.heartbeatIntervalMs,
           serverId: 'fake',
         });
       } else if (frame.type === 'manifest') {
