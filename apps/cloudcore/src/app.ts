@@ -7,6 +7,7 @@
  *   const stop = new AbortController();
  *   await runModules(ctx, CLOUDCORE_MODULES, stop.signal);
  */
+import { admissionModule } from './admission';
 import { authModule } from './auth';
 import type { CloudContext, CloudModule } from './context';
 import { devicesModule } from './devices';
@@ -24,6 +25,7 @@ export const CLOUDCORE_MODULES: readonly CloudModule[] = [
   nodesModule,
   statusModule,
   devicesModule,
+  admissionModule,
   hubModule,
 ];
 

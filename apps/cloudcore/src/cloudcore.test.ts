@@ -337,6 +337,63 @@ describe('cloudcore against kube-lite', () => {
     await late.close();
   }, 15_000);
 
+  it('answers the edge-tolerations webhook: pods for edge nodes tolerate eviction taints forever', async () => {
+    const review = (spec: Record<string, unknown>) => ({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid: 'u-1',
+        kind: { group: '', version: 'v1', kind: 'Pod' },
+        operation: 'CREATE',
+        object: {
+          spec: {
+            ...spec,
+            tolerations: [
+              {
+                key: 'node.kubernetes.io/unreachable',
+                operator: 'Exists',
+                effect: 'NoExecute',
+                tolerationSeconds: 300,
+              },
+            ],
+          },
+        },
+      },
+    });
+    // edge-1 joined above, so its Node carries the edge role label.
+    const edgeReply = await httpsCall(port, 'POST', '/admission/edge-tolerations', {
+      ca: edge1.caPem,
+      body: review({ nodeName: 'edge-1' }),
+    });
+    expect(edgeReply.status).toBe(200);
+    const answer = JSON.parse(edgeReply.body) as { response: { uid: string; allowed: boolean; patch?: string } };
+    expect(answer.response).toMatchObject({ uid: 'u-1', allowed: true, patchType: 'JSONPatch' });
+    const patch = JSON.parse(Buffer.from(answer.response.patch ?? '', 'base64').toString('utf8')) as {
+      value: { key: string; tolerationSeconds?: number }[];
+    }[];
+    expect(patch[0]?.value.map((t) => [t.key, t.tolerationSeconds])).toEqual([
+      ['node.kubernetes.io/unreachable', undefined],
+      ['node.kubernetes.io/not-ready', undefined],
+    ]);
+
+    const cloudReply = await httpsCall(port, 'POST', '/admission/edge-tolerations', {
+      ca: edge1.caPem,
+      body: review({ nodeName: 'some-cloud-node' }),
+    });
+    expect(JSON.parse(cloudReply.body)).toEqual({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: 'u-1', allowed: true },
+    });
+
+    const badReply = await httpsCall(port, 'POST', '/admission/edge-tolerations', {
+      ca: edge1.caPem,
+      body: { kind: 'x' },
+    });
+    expect(badReply.status).toBe(400);
+    expect(JSON.parse(badReply.body)).toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('refuses a connection without a client certificate', async () => {
     await expect(TestEdge.connect(port, { caPem: edge1.caPem })).rejects.toThrow(/HTTP 401/);
     const metrics = await ctx.metrics.registry.getSingleMetricAsString('kedge_cloudcore_handshakes_refused_total');

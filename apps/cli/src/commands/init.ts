@@ -64,7 +64,8 @@ export async function init(opts: InitOptions, out: Output): Promise<InitResult> 
         hint: 'run kedge from a Kedge checkout or apply deploy/cloudcore/ with kubectl',
       });
     }
-    await applyAll(kube, await readManifestDir(deployDir), out, applied, true);
+    const manifests = (await readManifestDir(deployDir)).map((object) => withCaBundle(object, ca.certPem));
+    await applyAll(kube, manifests, out, applied, true);
   }
 
   const caHash = caHashFromPem(ca.certPem);
@@ -78,4 +79,13 @@ export async function init(opts: InitOptions, out: Output): Promise<InitResult> 
   out.data('  kedge token create --ttl 24h --cloud wss://CLOUD_HOST:10000');
   out.data('  kedge join --cloud wss://CLOUD_HOST:10000 --token TOKEN --ca-hash ' + caHash + ' --node-name NODE_NAME');
   return { applied, caCreated: created, caHash };
+}
+
+/** The API server calls cloudcore's admission webhook trusting the Kedge CA. */
+function withCaBundle<T extends { kind?: string }>(object: T, caPem: string): T {
+  if (object.kind !== 'MutatingWebhookConfiguration') return object;
+  const hooks = (object as { webhooks?: { clientConfig?: { caBundle?: string } }[] }).webhooks ?? [];
+  for (const hook of hooks)
+    hook.clientConfig = { ...hook.clientConfig, caBundle: Buffer.from(caPem).toString('base64') };
+  return object;
 }

@@ -8,7 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { JOIN_PATH, parseJoinRequest, type JoinResponse } from '@kedge/protocol';
 import { AuthError, errorMessage } from '../errors';
 import { peerIdentity } from '../hub/identity';
-import { sendJson, type RouteTable } from '../hub/routes';
+import { readJsonBody, sendJson, type RouteTable } from '../hub/routes';
 import { apiErrorMessage } from '../kube';
 import type { Logger } from '../log';
 import type { CaMaterial } from './pki';
@@ -27,19 +27,9 @@ export interface AuthEndpointDeps {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES)
-      throw new AuthError('BAD_REQUEST', 413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (err) {
-    throw new AuthError('BAD_REQUEST', 400, 'request body is not valid JSON', {}, { cause: err });
-  }
+  const body = await readJsonBody(req, MAX_BODY_BYTES);
+  if (!body.ok) throw new AuthError('BAD_REQUEST', body.status, body.message);
+  return body.value;
 }
 
 /** Answers an AuthError as {code, message}; anything else as 503 (the API failed, retry). */
