@@ -3,12 +3,12 @@
 // whole local fleet (`kedge up`) and the self-contained bundle.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, freePortBlock } from '@kedge/testkit';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsxLoader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
@@ -37,14 +37,6 @@ function kedge(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return runProcess(process.execPath, ['--import', tsxLoader, cliMain, ...args], env);
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
@@ -58,6 +50,75 @@ async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${detail()}`);
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+interface UpPorts {
+  port: number;
+  cloud: number;
+  health: number;
+  mqtt: number;
+}
+
+/** Edge node i listens on health + i and mqtt + i - 1: reserve those blocks whole. */
+async function upPorts(nodes: number): Promise<UpPorts> {
+  return {
+    port: await freePort(),
+    cloud: await freePort(),
+    health: await freePortBlock(nodes + 1),
+    mqtt: await freePortBlock(nodes),
+  };
+}
+
+interface UpRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `kedge up` (from `entry`, the sources by default) and resolves once it prints its Ctrl-C hint. */
+async function startUp(
+  ports: UpPorts,
+  args: string[],
+  opts: { entry?: string[]; cwd?: string; what?: string } = {},
+): Promise<UpRun> {
+  const entry = opts.entry ?? ['--import', tsxLoader, cliMain];
+  const portArgs = [
+    '--port',
+    ports.port,
+    '--cloud-port',
+    ports.cloud,
+    '--health-port',
+    ports.health,
+    '--mqtt-port',
+    ports.mqtt,
+  ];
+  const child = spawn(process.execPath, [...entry, 'up', ...args, ...portArgs.map(String)], {
+    cwd: opts.cwd ?? root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await waitFor(
+      opts.what ?? 'kedge up ready',
+      async () =>
+        stderr.includes('Press Ctrl-C')
+          ? true
+          : child.exitCode !== null
+            ? Promise.reject(new Error(stderr))
+            : undefined,
+      200_000,
+      () => stderr,
+    );
+  } catch (err) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw err;
+  }
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 function stop(child: ChildProcess | undefined): Promise<void> {
@@ -375,45 +436,12 @@ describe('kedge up', () => {
   it('starts a two-node fleet, runs pods, and Ctrl-C leaves no process or container behind', async () => {
     const dataDir = join(tmp, 'fleet');
     const docker = await dockerReachable();
-    const ports = { port: await freePort(), cloud: await freePort(), health: await freePort(), mqtt: await freePort() };
-    const up = spawn(
-      process.execPath,
-      [
-        '--import',
-        tsxLoader,
-        cliMain,
-        'up',
-        '--data-dir',
-        dataDir,
-        '--runtime',
-        docker ? 'docker' : 'simulated',
-        '--port',
-        String(ports.port),
-        '--cloud-port',
-        String(ports.cloud),
-        '--health-port',
-        String(ports.health),
-        '--mqtt-port',
-        String(ports.mqtt),
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    up.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    up.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => up.on('exit', (code) => resolve(code)));
+    const ports = await upPorts(2);
+    const up = await startUp(ports, ['--data-dir', dataDir, '--runtime', docker ? 'docker' : 'simulated']);
     try {
-      await waitFor(
-        'kedge up ready',
-        async () =>
-          stderr.includes('Press Ctrl-C') ? true : up.exitCode !== null ? Promise.reject(new Error(stderr)) : undefined,
-        200_000,
-        () => stderr,
-      );
-      expect(stdout).toMatch(/edge-1 +local +yes/);
-      expect(stdout).toMatch(/edge-2 +local +yes/);
-      expect(stdout).toContain(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`);
+      expect(up.stdout()).toMatch(/edge-1 +local +yes/);
+      expect(up.stdout()).toMatch(/edge-2 +local +yes/);
+      expect(up.stdout()).toContain(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`);
       const kubectl = (args: string[]): Promise<Run> =>
         runProcess('kubectl', args, { KUBECONFIG: join(dataDir, 'kubeconfig') });
       const apply = await kubectl(['apply', '-f', join(dataDir, 'examples', 'web.yaml')]);
@@ -429,7 +457,7 @@ describe('kedge up', () => {
         },
         150_000,
       );
-      const children = (await runProcess('pgrep', ['-P', String(up.pid)])).stdout
+      const children = (await runProcess('pgrep', ['-P', String(up.child.pid)])).stdout
         .split('\n')
         .filter((l) => /^\d+$/.test(l));
       expect(children.length).toBeGreaterThanOrEqual(3);
@@ -441,9 +469,9 @@ describe('kedge up', () => {
         ).flatMap((r) => r.stdout.split('\n').filter(Boolean));
       if (docker) expect((await containersOf()).length).toBeGreaterThanOrEqual(2);
 
-      up.kill('SIGINT');
-      expect(await exited).toBe(0);
-      expect(stderr).toMatch(/SIGINT: stopping/);
+      up.child.kill('SIGINT');
+      expect(await up.exited).toBe(0);
+      expect(up.stderr()).toMatch(/SIGINT: stopping/);
       // Children (and tsx's esbuild helper) are reaped just after kedge exits.
       await waitFor(
         'children gone',
@@ -452,49 +480,17 @@ describe('kedge up', () => {
       );
       if (docker) expect(await containersOf()).toEqual([]);
     } finally {
-      if (up.exitCode === null) up.kill('SIGKILL');
+      if (up.child.exitCode === null) up.child.kill('SIGKILL');
     }
 
     // A second run reuses the joined nodes.
-    const again = spawn(
-      process.execPath,
-      [
-        '--import',
-        tsxLoader,
-        cliMain,
-        'up',
-        '--data-dir',
-        dataDir,
-        '--port',
-        String(ports.port),
-        '--cloud-port',
-        String(ports.cloud),
-        '--health-port',
-        String(ports.health),
-        '--mqtt-port',
-        String(ports.mqtt),
-      ],
-      {
-        cwd: root,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let err2 = '';
-    again.stderr.on('data', (c: Buffer) => (err2 += c.toString()));
-    const exited2 = new Promise<number | null>((resolve) => again.on('exit', (code) => resolve(code)));
+    const again = await startUp(ports, ['--data-dir', dataDir], { what: 'second kedge up ready' });
     try {
-      await waitFor(
-        'second kedge up ready',
-        async () =>
-          err2.includes('Press Ctrl-C') ? true : again.exitCode !== null ? Promise.reject(new Error(err2)) : undefined,
-        200_000,
-        () => err2,
-      );
-      expect(err2).toMatch(/reusing the earlier join of edge-1 .*edge-2/);
-      again.kill('SIGTERM');
-      expect(await exited2).toBe(0);
+      expect(again.stderr()).toMatch(/reusing the earlier join of edge-1 .*edge-2/);
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
     } finally {
-      if (again.exitCode === null) again.kill('SIGKILL');
+      if (again.child.exitCode === null) again.child.kill('SIGKILL');
     }
   }, 600_000);
 });
@@ -537,48 +533,20 @@ describe('bundle', () => {
       expect(build.code, build.stderr).toBe(0);
       cpSync(join(root, 'dist', app), join(target, app), { recursive: true });
     }
-    const ports = [await freePort(), await freePort(), await freePort(), await freePort()].map(String);
-    const up = spawn(
-      process.execPath,
-      [
-        join(target, 'kedge', 'main.js'),
-        'up',
-        '--data-dir',
-        join(target, 'state'),
-        '--runtime',
-        'simulated',
-        '--port',
-        ports[0] ?? '',
-        '--cloud-port',
-        ports[1] ?? '',
-        '--health-port',
-        ports[2] ?? '',
-        '--mqtt-port',
-        ports[3] ?? '',
-      ],
-      { cwd: target, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    up.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    up.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => up.on('exit', (code) => resolve(code)));
+    const up = await startUp(await upPorts(2), ['--data-dir', join(target, 'state'), '--runtime', 'simulated'], {
+      entry: [join(target, 'kedge', 'main.js')],
+      cwd: target,
+      what: 'bundled kedge up ready',
+    });
     try {
-      await waitFor(
-        'bundled kedge up ready',
-        async () =>
-          stderr.includes('Press Ctrl-C') ? true : up.exitCode !== null ? Promise.reject(new Error(stderr)) : undefined,
-        200_000,
-        () => stderr,
-      );
-      expect(stdout).toMatch(/edge-2 +local +yes/);
-      const children = (await runProcess('pgrep', ['-a', '-P', String(up.pid)])).stdout;
+      expect(up.stdout()).toMatch(/edge-2 +local +yes/);
+      const children = (await runProcess('pgrep', ['-a', '-P', String(up.child.pid)])).stdout;
       expect(children).toContain(join(target, 'cloudcore', 'main.js'));
       expect(children).toContain(join(target, 'edgecore', 'main.js'));
-      up.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      up.child.kill('SIGTERM');
+      expect(await up.exited).toBe(0);
     } finally {
-      if (up.exitCode === null) up.kill('SIGKILL');
+      if (up.child.exitCode === null) up.child.kill('SIGKILL');
     }
   }, 400_000);
 });

@@ -5,12 +5,12 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@kedge/testkit';
 
 const externalKubeconfig = process.env.E2E_KUBECONFIG;
 const runsKubeLite = !externalKubeconfig;
@@ -25,17 +25,6 @@ let dataDir: string;
 let kubeconfig: string;
 let port = 0;
 let server: ChildProcess | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** Starts kube-lite's runnable entry and resolves with the kubeconfig path it prints. */
 function startKubeLite(): Promise<string> {

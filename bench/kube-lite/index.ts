@@ -9,10 +9,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@kedge/testkit';
 
 const POD_COUNT = Number(process.env.BENCH_PODS ?? 10_000);
 const CLIENTS = 10;
@@ -22,17 +22,6 @@ const TIMEOUT_MS = 300_000;
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const mainPath = join(repoRoot, 'packages/kube-lite/src/main.ts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Target {
   base: string;

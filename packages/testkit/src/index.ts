@@ -15,7 +15,7 @@ export { createEdgeNetwork, destroyAllNetworks, type EdgeNetwork, type EdgeNetwo
 export { removeStaleNetworks } from './net/netns-cleanup';
 export { edgeNetworkUnavailableReason } from './net/prerequisites';
 export { startDelayRelay, type DelayRelay, type DelayRelayOptions } from './net/delay-relay';
-export { canConnect, freePort } from './net/ports';
+export { canConnect, freePort, freePortBlock } from './net/ports';
 export { startTinyproxy, type Tinyproxy, type TinyproxyOptions } from './proxy/tinyproxy';
 export {
   startProcess,

@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { ServerTCP, type IServiceVector } from 'modbus-serial';
+import { freePort } from './net/ports';
 
 /**
  * Register map of the simulated lane controller, as a Device manifest names it:
@@ -37,19 +37,6 @@ export interface LaneControllerSim {
   /** Modbus requests served so far. */
   readonly requests: number;
   close(): Promise<void>;
-}
-
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function floatWords(value: number): [number, number] {

@@ -1,6 +1,5 @@
-import { ensureDockerTestImage, TEST_IMAGE } from '@kedge/testkit';
+import { ensureDockerTestImage, freePort, TEST_IMAGE } from '@kedge/testkit';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -59,15 +58,6 @@ async function execUntil(
   throw new Error(`expected ${JSON.stringify(expected)} from ${container}, last output ${JSON.stringify(output)}`);
 }
 
-/** A TCP port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
   await ensureDockerTestImage();
   await manager.start();
@@ -85,7 +75,7 @@ describe.concurrent('PodManager on Docker', { timeout: 45_000 }, () => {
   it('shares localhost between containers, maps hostPort, and turns Ready on an httpGet readiness probe', async ({
     expect,
   }) => {
-    const hostPort = await freePort();
+    const hostPort = await freePort('0.0.0.0');
     const pod = makePod('net', [
       busybox('server', 'mkdir -p /www && echo hello-kedge > /www/index.html && exec httpd -f -p 8080 -h /www', {
         ports: [{ name: 'http', containerPort: 8080, hostPort }],
