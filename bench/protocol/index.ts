@@ -60,6 +60,7 @@ const frame: Frame = {
   uid: metadata.uid,
   resourceVersion: metadata.resourceVersion,
   body: trimmed,
+  contentHash: '',
 };
 const limits = withDefaults();
 const encoded = encodeFrame(frame);

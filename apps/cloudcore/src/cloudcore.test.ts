@@ -12,12 +12,14 @@ import {
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
   type V1CustomResourceDefinition,
   type V1Pod,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
-import { hashTokenSecret, type ObjectFrame, type Frame } from '@kedge/protocol';
+import { hashTokenSecret, manifestDigest, type Frame, type ManifestEntry, type ObjectFrame } from '@kedge/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUDCORE_MODULES, runModules } from './app';
 import { loadOrCreateCa } from './auth';
@@ -48,10 +50,7 @@ const pod = (name: string, nodeName: string, extra: Partial<V1Pod['spec']> = {})
   spec: { nodeName, containers: [{ name: 'c', image: 'kedge.local/busybox:1' }], ...extra },
 });
 
-async function connectEdge(
-  creds: NodeCredentials,
-  manifest: { uid: string; resourceVersion: string }[] = [],
-): Promise<TestEdge> {
+async function connectEdge(creds: NodeCredentials, manifest: ManifestEntry[] = []): Promise<TestEdge> {
   const edge = await TestEdge.connect(port, creds);
   edge.hello(creds.nodeName);
   await edge.waitFor((f) => f.type === 'welcome');
@@ -240,8 +239,8 @@ describe('cloudcore against kube-lite', () => {
       body: pod('api', 'edge-1', { volumes: [{ name: 'v', configMap: { name: 'conf' } }] }),
     });
     const manifest = [
-      { uid: held.metadata?.uid ?? '', resourceVersion: held.metadata?.resourceVersion ?? '' },
-      { uid: 'uid-of-something-gone', resourceVersion: '7' },
+      { uid: held.metadata?.uid ?? '', resourceVersion: held.metadata?.resourceVersion ?? '', contentHash: '' },
+      { uid: 'uid-of-something-gone', resourceVersion: '7', contentHash: '' },
     ];
     const edge = await connectEdge(edge1, manifest);
     const done = await edge.waitFor((f) => f.type === 'syncComplete');
@@ -251,6 +250,49 @@ describe('cloudcore against kube-lite', () => {
     expect(done).toMatchObject({ deletedUids: ['uid-of-something-gone'], sentCount: 1 });
     await edge.close();
   }, 20_000);
+
+  it('resumes by digest, and does not resend a pod whose status alone changed', async () => {
+    await core.createNamespacedPod({ namespace: 'default', body: pod('digest', 'edge-1') });
+    const first = await connectEdge(edge1);
+    await first.waitFor((f) => f.type === 'syncComplete');
+    const delivered = () => first.frames.filter((f): f is Frame & ObjectFrame => f.type === 'object');
+    const podFrame = await first.waitFor((f): f is Frame & ObjectFrame => f.type === 'object' && f.name === 'digest');
+    first.ackAll();
+    // A status write bumps the resourceVersion; the wire body, which has no status, is the same.
+    await core.patchNamespacedPodStatus(
+      { name: 'digest', namespace: 'default', body: { status: { phase: 'Running' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    // A label is a real change: it is the next frame for the pod, with nothing in between.
+    await core.patchNamespacedPod(
+      { name: 'digest', namespace: 'default', body: { metadata: { labels: { tier: 'edge' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await first.waitFor((f) => f.type === 'object' && f.name === 'digest' && f.eventType === 'MODIFIED');
+    const forPod = delivered().filter((f) => f.name === 'digest');
+    expect(forPod.map((f) => f.eventType)).toEqual(['ADDED', 'MODIFIED']);
+    expect(forPod[1]?.contentHash).not.toBe(podFrame.contentHash);
+    first.ackAll();
+    await eventually(async () => (ctx.sessions.get('edge-1')?.queueStats().inFlight === 0 ? true : undefined));
+    await first.close();
+
+    // What the edge now holds, latest frame per uid, summed up as an edgecore would.
+    const holding = new Map(delivered().map((f) => [f.uid, f.contentHash]));
+    const digest = manifestDigest([...holding].map(([uid, contentHash]) => ({ uid, contentHash })));
+    const again = await TestEdge.connect(port, edge1);
+    again.hello('edge-1', digest);
+    expect(await again.waitFor((f) => f.type === 'welcome')).toMatchObject({ manifestDigestMatched: true });
+    expect(await again.waitFor((f) => f.type === 'syncComplete')).toMatchObject({ sentCount: 0, deletedUids: [] });
+    expect(again.frames.filter((f) => f.type === 'object')).toEqual([]);
+    await again.close();
+
+    // A stale digest: welcome asks for the manifest.
+    const stale = await TestEdge.connect(port, edge1);
+    stale.hello('edge-1', 'sha256:stale');
+    expect(await stale.waitFor((f) => f.type === 'welcome')).toMatchObject({ manifestDigestMatched: false });
+    await stale.close();
+    await core.deleteNamespacedPod({ name: 'digest', namespace: 'default', gracePeriodSeconds: 0 });
+  }, 30_000);
 
   it('renews a certificate for the CN of the presented certificate only', async () => {
     const { csrPem, keyPem } = await makeCsr('edge-1');

@@ -48,6 +48,8 @@ export interface ServerTls {
   readonly certPem: string;
   readonly keyPem: string;
   readonly caPem: string;
+  /** TLS session ticket keys (48 bytes), the same on every replica and across restarts. */
+  readonly ticketKeys: Buffer;
 }
 
 export interface CloudContext {

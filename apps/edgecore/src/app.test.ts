@@ -76,6 +76,7 @@ describe('runApp', () => {
       name: 'web',
       resourceVersion: '7',
       body: JSON.stringify(pod),
+      contentHash: '',
     });
     seed.close();
 

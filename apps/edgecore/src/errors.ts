@@ -62,3 +62,8 @@ export class CertRenewalError extends EdgecoreError {
 export class ModuleFailedError extends EdgecoreError {
   readonly code = 'EDGE_MODULE_FAILED';
 }
+
+/** metastore: the state file was written by a newer edgecore (schema version above this one's). */
+export class StoreVersionError extends EdgecoreError {
+  readonly code = 'EDGE_STORE_VERSION';
+}

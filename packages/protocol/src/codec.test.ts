@@ -59,6 +59,7 @@ describe('encodeFrame/decodeFrame', () => {
       uid: 'u',
       resourceVersion: '1',
       body,
+      contentHash: '',
     });
     const result = decodeFrame(bytes);
     expect(result.ok && result.frame.type === 'object' && result.frame.body.buffer).toBe(bytes.buffer);
@@ -93,6 +94,7 @@ describe('encodeFrame/decodeFrame', () => {
             name: 'a',
             resourceVersion: '1',
             body: new Uint8Array([1]),
+            contentHash: '',
           },
         },
         'object.uid',
@@ -107,6 +109,7 @@ describe('encodeFrame/decodeFrame', () => {
             uid: 'u',
             resourceVersion: '1',
             body: new Uint8Array([1]),
+            contentHash: '',
           },
         },
         'object.eventType',
@@ -143,6 +146,7 @@ describe('encodeFrame/decodeFrame', () => {
         uid: 'u',
         resourceVersion: '2',
         body: new Uint8Array(),
+        contentHash: '',
       }),
     );
     expect(result.ok).toBe(true);

@@ -29,6 +29,7 @@ export const payloadArbitraries = {
     compression: list(text(1)),
     nodeName: fc.oneof(fc.constant(''), name),
     agentVersion: text(),
+    manifestDigest: text(),
   }),
   welcome: fc.record({
     type: fc.constant('welcome' as const),
@@ -37,6 +38,7 @@ export const payloadArbitraries = {
     compression: text(),
     heartbeatIntervalMs: positive,
     serverId: text(),
+    manifestDigestMatched: fc.boolean(),
   }),
   object: fc.record({
     type: fc.constant('object' as const),
@@ -48,11 +50,12 @@ export const payloadArbitraries = {
     uid: fc.uuid(),
     resourceVersion: fc.nat().map(String),
     body: bytes(1),
+    contentHash: text(),
   }),
   ack: fc.record({ type: fc.constant('ack' as const), ids: fc.array(id, { minLength: 1, maxLength: 8 }) }),
   manifest: fc.record({
     type: fc.constant('manifest' as const),
-    entries: list(fc.record({ uid: fc.uuid(), resourceVersion: fc.nat().map(String) })),
+    entries: list(fc.record({ uid: fc.uuid(), resourceVersion: fc.nat().map(String), contentHash: text() })),
     part: fc.nat({ max: 0xffffffff }),
     complete: fc.boolean(),
   }),

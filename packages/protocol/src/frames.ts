@@ -47,6 +47,8 @@ export interface HelloFrame {
   readonly compression: readonly string[];
   readonly nodeName: string;
   readonly agentVersion: string;
+  /** manifestDigest() of what the edge holds; '' when it sends its full manifest unasked. */
+  readonly manifestDigest: string;
 }
 
 /** cloud -> edge, reply to hello. */
@@ -58,6 +60,8 @@ export interface WelcomeFrame {
   readonly compression: string;
   readonly heartbeatIntervalMs: number;
   readonly serverId: string;
+  /** hello's manifestDigest matched what the cloud binds to the node: no manifest follows. */
+  readonly manifestDigestMatched: boolean;
 }
 
 /** cloud -> edge. The edge stores it, then sends an ack naming this frame's id. */
@@ -72,6 +76,8 @@ export interface ObjectFrame {
   readonly resourceVersion: string;
   /** The object as UTF-8 JSON, trimmed with trimForWire. */
   readonly body: Uint8Array;
+  /** Opaque token of the body apart from its resourceVersion ('' for none); the edge returns it in its manifest. */
+  readonly contentHash: string;
 }
 
 /** Acknowledges object and twin frames by frame id. */
@@ -83,6 +89,8 @@ export interface AckFrame {
 export interface ManifestEntry {
   readonly uid: string;
   readonly resourceVersion: string;
+  /** contentHash of the object frame last stored for the uid, '' when unknown. */
+  readonly contentHash: string;
 }
 
 /** edge -> cloud after welcome: what the edge holds, in parts numbered from 0. */

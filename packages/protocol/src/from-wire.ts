@@ -48,6 +48,7 @@ export function fromWire(m: pb.Frame): Frame | undefined {
         uid: o.uid,
         resourceVersion: o.resourceVersion,
         body: o.body,
+        contentHash: o.contentHash,
       };
     }
     case 'status': {
@@ -84,6 +85,7 @@ export function fromWire(m: pb.Frame): Frame | undefined {
         compression: [...h.compression],
         nodeName: h.nodeName,
         agentVersion: h.agentVersion,
+        manifestDigest: h.manifestDigest,
       };
     }
     case 'welcome': {
@@ -96,6 +98,7 @@ export function fromWire(m: pb.Frame): Frame | undefined {
         compression: w.compression,
         heartbeatIntervalMs: w.heartbeatIntervalMs,
         serverId: w.serverId,
+        manifestDigestMatched: w.manifestDigestMatched,
       };
     }
     case 'manifest': {
@@ -103,7 +106,11 @@ export function fromWire(m: pb.Frame): Frame | undefined {
       return {
         id,
         type: 'manifest',
-        entries: r.entries.map((e) => ({ uid: e.uid ?? '', resourceVersion: e.resourceVersion ?? '' })),
+        entries: r.entries.map((e) => ({
+          uid: e.uid ?? '',
+          resourceVersion: e.resourceVersion ?? '',
+          contentHash: e.contentHash ?? '',
+        })),
         part: r.part,
         complete: r.complete,
       };

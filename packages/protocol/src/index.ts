@@ -10,6 +10,7 @@
  * const frame: Frame = {
  *   id: 42, type: 'object', eventType: 'ADDED', kind: 'Pod', apiVersion: 'v1',
  *   namespace: 'default', name: 'web-0', uid: pod.metadata.uid, resourceVersion: '1234', body,
+ *   contentHash: '',
  * };
  * socket.send(encodeFrame(frame));
  *
@@ -64,6 +65,7 @@ export {
 } from './version';
 export { formatObjectKey, parseObjectKey, sameObjectKey, type ObjectKey, type ObjectKeyResult } from './object-key';
 export { trimForWire } from './trim';
+export { contentHash, manifestDigest } from './resume';
 export {
   DEFAULT_TOKEN_TTL_MS,
   JOIN_PATH,

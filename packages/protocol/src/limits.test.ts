@@ -15,6 +15,7 @@ const objectFrame = (overrides: Partial<Extract<Frame, { type: 'object' }>> = {}
   uid: 'uid-1',
   resourceVersion: '7',
   body: new Uint8Array([0x7b, 0x7d]),
+  contentHash: '',
   ...overrides,
 });
 
@@ -106,7 +107,7 @@ describe('frame limits', () => {
     const manifest = (count: number): Frame => ({
       id: 5,
       type: 'manifest',
-      entries: Array.from({ length: count }, (_, i) => ({ uid: `u${i}`, resourceVersion: '1' })),
+      entries: Array.from({ length: count }, (_, i) => ({ uid: `u${i}`, resourceVersion: '1', contentHash: '' })),
       part: 0,
       complete: true,
     });
@@ -137,6 +138,7 @@ describe('frame limits', () => {
           compression: [],
           nodeName: '',
           agentVersion: '',
+          manifestDigest: '',
         },
         'hello.features',
       ],
@@ -150,6 +152,7 @@ describe('frame limits', () => {
           compression: many,
           nodeName: '',
           agentVersion: '',
+          manifestDigest: '',
         },
         'hello.compression',
       ],
@@ -162,6 +165,7 @@ describe('frame limits', () => {
           compression: '',
           heartbeatIntervalMs: 1,
           serverId: '',
+          manifestDigestMatched: false,
         },
         'welcome.features',
       ],

@@ -45,6 +45,7 @@ export function toWire(frame: Frame): pb.IFrame {
           uid: frame.uid,
           resourceVersion: frame.resourceVersion,
           body: frame.body,
+          contentHash: frame.contentHash,
         },
       };
     case 'status':
@@ -75,6 +76,7 @@ export function toWire(frame: Frame): pb.IFrame {
           compression: frame.compression as string[],
           nodeName: frame.nodeName,
           agentVersion: frame.agentVersion,
+          manifestDigest: frame.manifestDigest,
         },
       };
     case 'welcome':
@@ -86,13 +88,18 @@ export function toWire(frame: Frame): pb.IFrame {
           compression: frame.compression,
           heartbeatIntervalMs: frame.heartbeatIntervalMs,
           serverId: frame.serverId,
+          manifestDigestMatched: frame.manifestDigestMatched,
         },
       };
     case 'manifest':
       return {
         id,
         manifest: {
-          entries: frame.entries.map((e) => ({ uid: e.uid, resourceVersion: e.resourceVersion })),
+          entries: frame.entries.map((e) => ({
+            uid: e.uid,
+            resourceVersion: e.resourceVersion,
+            contentHash: e.contentHash,
+          })),
           part: frame.part,
           complete: frame.complete,
         },

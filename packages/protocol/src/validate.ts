@@ -69,6 +69,7 @@ function checkPayload(c: Checker, f: Frame): void {
       c.name(f.name, 'object.name', true);
       c.text(f.uid, 'object.uid', true);
       c.text(f.resourceVersion, 'object.resourceVersion', true);
+      c.text(f.contentHash, 'object.contentHash');
       c.bytes(f.body, 'maxBodyBytes', 'object.body');
       if (f.eventType !== 'DELETED' && f.body.length === 0) throw missing('object.body');
       return;
@@ -98,6 +99,7 @@ function checkPayload(c: Checker, f: Frame): void {
       f.compression.forEach((s, i) => c.text(s, `hello.compression[${i}]`, true));
       c.name(f.nodeName, 'hello.nodeName');
       c.text(f.agentVersion, 'hello.agentVersion');
+      c.text(f.manifestDigest, 'hello.manifestDigest');
       return;
     case 'welcome':
       c.positive(f.protocolVersion, 'welcome.protocolVersion');
@@ -112,6 +114,7 @@ function checkPayload(c: Checker, f: Frame): void {
       f.entries.forEach((e, i) => {
         c.text(e.uid, `manifest.entries[${i}].uid`, true);
         c.text(e.resourceVersion, `manifest.entries[${i}].resourceVersion`, true);
+        c.text(e.contentHash, `manifest.entries[${i}].contentHash`);
       });
       return;
     case 'syncComplete':

@@ -10,10 +10,18 @@ import type { CloudModule } from '../context';
 import { isNotFound } from '../kube';
 import { loadOrCreateCa } from './ca-store';
 import { registerAuthRoutes } from './endpoints';
-import { issueServerCertificate } from './pki';
+import { issueServerCertificate, sessionTicketKeys } from './pki';
 
 export { CA_SECRET_NAME, loadOrCreateCa } from './ca-store';
-export { NODE_ORGANIZATION, createCa, parseCa, signNodeCsr, issueServerCertificate, type CaMaterial } from './pki';
+export {
+  NODE_ORGANIZATION,
+  createCa,
+  parseCa,
+  signNodeCsr,
+  issueServerCertificate,
+  sessionTicketKeys,
+  type CaMaterial,
+} from './pki';
 export { checkBootstrapToken, tokenSecretName, TOKEN_SECRET_TYPE } from './tokens';
 
 /** The server certificate is issued at start for this long; a restart issues a new one. */
@@ -44,7 +52,12 @@ export const authModule: CloudModule = {
       },
     });
     ctx.ca.resolve(ca);
-    ctx.serverTls.resolve({ certPem: server.certPem, keyPem: server.keyPem, caPem: ca.certPem });
+    ctx.serverTls.resolve({
+      certPem: server.certPem,
+      keyPem: server.keyPem,
+      caPem: ca.certPem,
+      ticketKeys: sessionTicketKeys(ca),
+    });
     ctx.readiness.set('ca', true);
     if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   },

@@ -2,7 +2,7 @@
  * Certificates with @peculiar/x509 over Node's WebCrypto: the Kedge CA,
  * the server certificate of the edge channel, node certificates from CSRs.
  */
-import { createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, hkdfSync, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 import { AuthError, CaError, errorMessage } from '../errors';
@@ -224,4 +224,14 @@ export async function signNodeCsr(
     validityMs,
   });
   return cert.toString('pem');
+}
+
+/**
+ * Session ticket keys derived from the CA key: every replica sharing the CA
+ * (the kedge-ca Secret) can resume a session another one started, also after
+ * a restart, so a reconnect storm skips certificate verification. Rotating
+ * the CA rotates them.
+ */
+export function sessionTicketKeys(ca: Pick<CaMaterial, 'keyPem'>): Buffer {
+  return Buffer.from(hkdfSync('sha256', ca.keyPem, 'kedge', 'tls session ticket keys v1', 48));
 }

@@ -172,7 +172,7 @@ export function defaultConfig(): CloudcoreConfig {
     handshakeTimeoutMs: 30_000,
     maxInflightObjects: 256,
     sendHighWaterBytes: 1 << 20,
-    pingIntervalMs: 30_000,
+    pingIntervalMs: 60_000,
     leaseDurationSeconds: 40,
     leaseRenewIntervalMs: 10_000,
     statusRetryMaxMs: 30_000,

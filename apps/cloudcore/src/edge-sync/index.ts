@@ -31,8 +31,14 @@ export const edgeSyncModule: CloudModule = {
       const session = ctx.sessions.get(node);
       if (session) syncs.get(session)?.changed(meta);
     });
-    ctx.sessions.onOpen((session) => {
-      syncs.set(session, new NodeSync(session, index, ctx.metrics, limits));
+    ctx.sessions.onOpen(async (session) => {
+      const sync = new NodeSync(session, index, ctx.metrics, limits);
+      syncs.set(session, sync);
+      if (!session.hello.manifestDigest) return;
+      await synced;
+      const held = sync.matchDigest(session.hello.manifestDigest);
+      ctx.metrics.resumes.inc({ by: held ? 'digest' : 'manifest' });
+      if (held) session.resumeByDigest(() => sync.resume(held));
     });
     ctx.sessions.onClose((session) => {
       syncs.delete(session);

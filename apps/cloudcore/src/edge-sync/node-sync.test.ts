@@ -1,5 +1,6 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { FramePayload, ObjectFrame, SyncCompleteFrame } from '@kedge/protocol';
-import { withDefaults } from '@kedge/protocol';
+import { manifestDigest, withDefaults } from '@kedge/protocol';
 import { describe, expect, it } from 'vitest';
 import type { EdgeSession, ObjectSource } from '../hub/registry';
 import { KeyedSendQueue } from '../hub/send-queue';
@@ -13,11 +14,11 @@ const pod = (name: string, node: string, rv: string, extra: Record<string, unkno
   metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: rv, managedFields: [{ manager: 'x' }] },
   spec: { nodeName: node, containers: [{ name: 'c', image: 'i' }], ...extra },
 });
-const cm = (name: string, rv: string) => ({
+const cm = (name: string, rv: string, data: Record<string, string> = { a: 'b' }) => ({
   kind: 'ConfigMap',
   apiVersion: 'v1',
   metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: rv },
-  data: { a: 'b' },
+  data,
 });
 
 /** A session whose queue writes into `sent` and acks everything at once. */
@@ -86,7 +87,7 @@ describe('NodeIndex + NodeSync', () => {
     expect(
       sync.onManifest({
         type: 'manifest',
-        entries: [{ uid: 'uid-same', resourceVersion: '1' }],
+        entries: [{ uid: 'uid-same', resourceVersion: '1', contentHash: '' }],
         part: 0,
         complete: false,
       }),
@@ -94,8 +95,8 @@ describe('NodeIndex + NodeSync', () => {
     sync.onManifest({
       type: 'manifest',
       entries: [
-        { uid: 'uid-newer', resourceVersion: '2' },
-        { uid: 'uid-gone', resourceVersion: '9' },
+        { uid: 'uid-newer', resourceVersion: '2', contentHash: '' },
+        { uid: 'uid-gone', resourceVersion: '9', contentHash: '' },
       ],
       part: 1,
       complete: true,
@@ -120,7 +121,7 @@ describe('NodeIndex + NodeSync', () => {
       }),
     );
     ackAll();
-    index.upsert('ConfigMap', cm('conf', '3'));
+    index.upsert('ConfigMap', cm('conf', '3', { a: 'changed' }));
     ackAll();
     index.remove('Pod', pod('p', 'edge-1', '4'));
     ackAll();
@@ -134,6 +135,72 @@ describe('NodeIndex + NodeSync', () => {
       'DELETED ConfigMap/conf@3',
     ]);
     expect(sync.heldCount()).toBe(0);
+  });
+
+  it('does not resend a pod whose status alone changed, live or after a reconnect', () => {
+    const index = new NodeIndex();
+    // From a watch event: timestamps are the API's strings.
+    const watched = pod('p', 'edge-1', '1');
+    const raw = { ...watched, metadata: { ...watched.metadata, creationTimestamp: '2026-11-27T12:28:22Z' } };
+    index.upsert('Pod', raw as unknown as KubernetesObject);
+    const first = fakeSession('edge-1');
+    const sync = new NodeSync(first.session, index, createMetrics(), withDefaults());
+    index.onChange((node, meta) => node === 'edge-1' && sync.changed(meta));
+    sync.onManifest({ type: 'manifest', entries: [], part: 0, complete: true });
+    first.ackAll();
+    const added = first.sent.find((f): f is ObjectFrame => f.type === 'object');
+    expect(added?.contentHash).toMatch(/^[\w-]{22}$/);
+    // As a typed list returns it after a restart: no kind/apiVersion, fields in another order,
+    // timestamps as Dates, a new status.
+    const { kind: _k, apiVersion: _a, ...listed } = pod('p', 'edge-1', '2');
+    index.upsert('Pod', {
+      status: { phase: 'Running' },
+      spec: listed.spec,
+      metadata: { creationTimestamp: new Date('2026-11-27T12:28:22Z'), ...listed.metadata },
+    } as KubernetesObject);
+    first.ackAll();
+    expect(objects(first.sent)).toEqual(['ADDED Pod/p@1']);
+
+    // The edge still holds resourceVersion 1; its content hash says it is current.
+    const second = fakeSession('edge-1');
+    const again = new NodeSync(second.session, index, createMetrics(), withDefaults());
+    again.onManifest({
+      type: 'manifest',
+      entries: [{ uid: 'uid-p', resourceVersion: '1', contentHash: added?.contentHash ?? '' }],
+      part: 0,
+      complete: true,
+    });
+    second.ackAll();
+    expect(objects(second.sent)).toEqual([]);
+    expect(second.sent.at(-1)).toMatchObject({ type: 'syncComplete', sentCount: 0 });
+  });
+
+  it('matches a manifest digest, resumes from it, then sends live changes', () => {
+    const index = new NodeIndex();
+    index.upsert('ConfigMap', cm('conf', '1'));
+    index.upsert('Pod', pod('p', 'edge-1', '2', { volumes: [{ name: 'v', configMap: { name: 'conf' } }] }));
+    const first = fakeSession('edge-1');
+    const sync = new NodeSync(first.session, index, createMetrics(), withDefaults());
+    sync.onManifest({ type: 'manifest', entries: [], part: 0, complete: true });
+    first.ackAll();
+    const holding = first.sent
+      .filter((f): f is ObjectFrame => f.type === 'object')
+      .map((f) => ({ uid: f.uid, contentHash: f.contentHash }));
+    const digest = manifestDigest(holding);
+
+    const second = fakeSession('edge-1');
+    const again = new NodeSync(second.session, index, createMetrics(), withDefaults());
+    index.onChange((node, meta) => node === 'edge-1' && again.changed(meta));
+    expect(again.matchDigest('')).toBeUndefined();
+    expect(again.matchDigest('sha256:other')).toBeUndefined();
+    const held = again.matchDigest(digest);
+    expect(held?.size).toBe(2);
+    again.resume(held ?? new Map());
+    second.ackAll();
+    expect(second.sent).toEqual([{ type: 'syncComplete', deletedUids: [], sentCount: 0 }]);
+    index.upsert('ConfigMap', cm('conf', '3', { a: 'new' }));
+    second.ackAll();
+    expect(objects(second.sent)).toEqual(['MODIFIED ConfigMap/conf@3']);
   });
 
   it('binds devices by spec.nodeName and sends their DeviceModel first', () => {

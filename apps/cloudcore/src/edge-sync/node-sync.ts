@@ -1,14 +1,27 @@
 /**
- * One session's view of what its edge holds (uid -> resourceVersion, from
- * the manifest and from acks) and the producer of its object frames: at send
- * time it compares what the node should hold with what it holds and sends
- * only the difference. In memory only; a reconnect's manifest rebuilds it.
+ * One session's view of what its edge holds (uid -> version token, from the
+ * manifest, a matched digest and acks) and the producer of its object
+ * frames: at send time it compares what the node should hold with what it
+ * holds and sends only the difference. In memory only; a reconnect's
+ * manifest or digest rebuilds it.
+ *
+ * A version token is the content hash the edge stored with the object, or
+ * `rv:<resourceVersion>` for an object stored without one. An edge holds the
+ * current version when either matches: a status write in the cloud bumps
+ * the resourceVersion but not the wire body, and is not resent.
  */
-import { trimForWire, type FrameLimits, type FramePayload, type ManifestFrame } from '@kedge/protocol';
+import {
+  manifestDigest,
+  type FrameLimits,
+  type FramePayload,
+  type ManifestEntry,
+  type ManifestFrame,
+} from '@kedge/protocol';
 import { FrameRejectedError } from '../errors';
 import type { EdgeSession, ObjectSource } from '../hub/registry';
 import type { CloudMetrics } from '../metrics/registry';
-import type { NodeIndex, ObjectMeta } from './node-index';
+import type { IndexedObject, NodeIndex, ObjectMeta } from './node-index';
+import { contentHashOf, wireBody } from './wire-form';
 
 /** Queue key of the syncComplete frame that follows a resync's difference. */
 const SYNC_KEY = '\u0000sync';
@@ -17,7 +30,12 @@ const DELETED = '\u0000deleted';
 /** Manifest parts accepted per resync (with 10,000 entries each: a million objects). */
 const MAX_MANIFEST_PARTS = 100;
 
-const encoder = new TextEncoder();
+const tokenOf = (entry: Pick<ManifestEntry, 'resourceVersion' | 'contentHash'>): string =>
+  entry.contentHash || `rv:${entry.resourceVersion}`;
+
+/** Whether an edge holding `token` holds the current version of `entry`. */
+const holdsCurrent = (token: string | undefined, entry: IndexedObject): boolean =>
+  token !== undefined && (token === `rv:${entry.meta.resourceVersion}` || token === contentHashOf(entry));
 
 export class NodeSync implements ObjectSource {
   private readonly held = new Map<string, string>();
@@ -52,13 +70,31 @@ export class NodeSync implements ObjectSource {
       );
     }
     this.manifest ??= new Map();
-    for (const entry of frame.entries) this.manifest.set(entry.uid, entry.resourceVersion);
+    for (const entry of frame.entries) this.manifest.set(entry.uid, tokenOf(entry));
     this.nextPart++;
     if (!frame.complete) return false;
     this.startResync(this.manifest);
     this.manifest = undefined;
     this.nextPart = 0;
     return true;
+  }
+
+  /**
+   * What the node holds if hello's digest matches what the cloud binds to it
+   * now: pass it to resume() after welcome. undefined when the digests differ
+   * (the edge then sends its manifest).
+   */
+  matchDigest(digest: string): Map<string, string> | undefined {
+    if (!digest) return undefined;
+    const held = new Map<string, string>();
+    for (const entry of this.index.desiredFor(this.session.nodeName)) held.set(entry.meta.uid, contentHashOf(entry));
+    const entries = [...held].map(([uid, contentHash]) => ({ uid, contentHash }));
+    return manifestDigest(entries) === digest ? held : undefined;
+  }
+
+  /** Starts live sync from what matchDigest() found the node to hold. */
+  resume(held: Map<string, string>): void {
+    this.startResync(held);
   }
 
   /** The index says `meta` may have changed for this node. */
@@ -77,16 +113,15 @@ export class NodeSync implements ObjectSource {
     const bound = this.index.boundTo(this.session.nodeName, key);
     if (bound) {
       this.tombstones.delete(key);
-      const { meta, object } = bound;
-      if (have === meta.resourceVersion) return undefined;
-      this.inFlight.set(key, meta.resourceVersion);
+      const { meta } = bound;
+      if (holdsCurrent(have, bound)) return undefined;
+      const contentHash = contentHashOf(bound);
+      this.inFlight.set(key, contentHash);
       if (this.resync) this.resync.sentCount++;
       const eventType = have === undefined || have === DELETED ? 'ADDED' : 'MODIFIED';
       this.metrics.objectsSent.inc({ kind: meta.kind, event: eventType });
-      const body = encoder.encode(
-        JSON.stringify(trimForWire({ ...object, kind: meta.kind, apiVersion: meta.apiVersion })),
-      );
-      return { payload: { type: 'object', eventType, ...this.names(meta), body }, needsAck: true };
+      const body = wireBody(bound);
+      return { payload: { type: 'object', eventType, ...this.names(meta), body, contentHash }, needsAck: true };
     }
     const meta = this.tombstones.get(key);
     this.tombstones.delete(key);
@@ -98,17 +133,17 @@ export class NodeSync implements ObjectSource {
     this.inFlight.set(key, DELETED);
     this.metrics.objectsSent.inc({ kind: meta.kind, event: 'DELETED' });
     return {
-      payload: { type: 'object', eventType: 'DELETED', ...this.names(meta), body: new Uint8Array() },
+      payload: { type: 'object', eventType: 'DELETED', ...this.names(meta), body: new Uint8Array(), contentHash: '' },
       needsAck: true,
     };
   }
 
   acked(key: string, payload: FramePayload): void {
     if (payload.type !== 'object') return;
-    const value = payload.eventType === 'DELETED' ? DELETED : payload.resourceVersion;
+    const value = payload.eventType === 'DELETED' ? DELETED : tokenOf(payload);
     if (this.inFlight.get(key) === value) this.inFlight.delete(key);
     if (payload.eventType === 'DELETED') this.held.delete(key);
-    else this.held.set(key, payload.resourceVersion);
+    else this.held.set(key, value);
   }
 
   /** What the edge holds as far as this session knows (tests, debugging). */
@@ -120,7 +155,7 @@ export class NodeSync implements ObjectSource {
     const node = this.session.nodeName;
     this.held.clear();
     this.inFlight.clear();
-    for (const [uid, rv] of manifest) this.held.set(uid, rv);
+    for (const [uid, token] of manifest) this.held.set(uid, token);
     const deletedUids: string[] = [];
     for (const uid of manifest.keys()) {
       if (this.index.boundTo(node, uid) || deletedUids.length >= this.limits.maxListEntries) continue;
@@ -129,7 +164,7 @@ export class NodeSync implements ObjectSource {
     }
     this.resync = { deletedUids, sentCount: 0 };
     for (const entry of this.index.desiredFor(node)) {
-      if (this.held.get(entry.meta.uid) !== entry.meta.resourceVersion) this.session.markDirty(entry.meta.uid);
+      if (!holdsCurrent(this.held.get(entry.meta.uid), entry)) this.session.markDirty(entry.meta.uid);
     }
     this.session.markDirty(SYNC_KEY);
     if (!this.attached) {

@@ -12,6 +12,8 @@ import { WS_CLOSE_CODES, closeReason } from './close-codes';
 import { NodeSession, frameLoop, type SessionDeps } from './session';
 
 const DEFLATE_NAMES = ['permessage-deflate', 'deflate'];
+/** A connection quiet across two checks this far apart gives back its zlib contexts. */
+const IDLE_COMPRESSION_CHECK_MS = 5_000;
 
 export function serveConnection(
   ws: WebSocket,
@@ -66,7 +68,9 @@ export function serveConnection(
       compression,
       heartbeatIntervalMs: config.pingIntervalMs,
       serverId: config.serverId,
+      manifestDigestMatched: created.manifestDigestMatched,
     });
+    created.welcomed();
     clearTimeout(handshakeTimer);
     releaseGate();
     metrics.connectedNodes.set(registry.size);
@@ -132,6 +136,11 @@ export function serveConnection(
     ws.ping();
   }, config.pingIntervalMs);
   ws.on('pong', () => (alive = true));
+  // zlib contexts of a node quiet for two checks in a row go back to the system.
+  const compressionSweep = setInterval(() => {
+    const released = session?.releaseIfIdle() ?? 0;
+    if (released > 0) metrics.compressionContextsReleased.inc(released);
+  }, IDLE_COMPRESSION_CHECK_MS);
 
   ws.on('error', (err: Error & { code?: string }) => {
     metrics.rejectedFrames.inc({ reason: (err.code ?? 'ws_error').toLowerCase() });
@@ -140,6 +149,7 @@ export function serveConnection(
 
   ws.on('close', (code: number, reason: Buffer) => {
     clearInterval(pinger);
+    clearInterval(compressionSweep);
     clearTimeout(handshakeTimer);
     releaseGate();
     const ended = session;

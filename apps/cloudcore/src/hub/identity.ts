@@ -5,7 +5,7 @@ import { NODE_ORGANIZATION } from '../auth/pki';
 
 export type PeerIdentity = { ok: true; nodeName: string } | { ok: false; reason: string; message: string };
 
-export function peerIdentity(socket: TLSSocket): PeerIdentity {
+export function peerIdentity(socket: TLSSocket, now = Date.now()): PeerIdentity {
   const cert = socket.getPeerCertificate();
   if (!cert || Object.keys(cert).length === 0) {
     return {
@@ -19,6 +19,15 @@ export function peerIdentity(socket: TLSSocket): PeerIdentity {
       ok: false,
       reason: 'untrusted_client_cert',
       message: `client certificate refused: ${String(socket.authorizationError)}; rejoin the node`,
+    };
+  }
+  // A resumed TLS session skips verification: expiry is checked here for every connection.
+  const expiresAt = Date.parse(cert.valid_to);
+  if (!(expiresAt > now)) {
+    return {
+      ok: false,
+      reason: 'expired_client_cert',
+      message: `client certificate expired at ${cert.valid_to}; rejoin the node`,
     };
   }
   const org = cert.subject.O;

@@ -31,6 +31,11 @@ export interface EdgeSession {
   markDirty(key: string): void;
   /** Keys queued and frames in flight, for tests and metrics. */
   queueStats(): { readonly queued: number; readonly inFlight: number };
+  /**
+   * From an open hook: hello's manifest digest matched, so welcome tells the
+   * edge to send no manifest and `start` runs right after welcome is sent.
+   */
+  resumeByDigest(start: () => void): void;
 }
 
 export type FrameHandler<T extends FrameType> = (session: EdgeSession, frame: FrameOf<T>) => void | Promise<void>;

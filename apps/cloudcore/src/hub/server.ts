@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import { withDefaults } from '@kedge/protocol';
 import type { CloudContext } from '../context';
 import { errorMessage } from '../errors';
@@ -21,9 +21,29 @@ import type { SessionDeps } from './session';
 
 export const CONNECT_PATH = '/v1/connect';
 export const SUBPROTOCOL = 'kedge.v1';
+/**
+ * How long a TLS session may be resumed without the certificates. A node
+ * back within this after an outage or a cloudcore restart saves ~2.5 KB per
+ * reconnect; its certificate was verified when the session began, and
+ * certificates live far longer (see certValidityHours).
+ */
+const TLS_SESSION_LIFETIME_SECONDS = 24 * 3600;
 /** permessage-deflate window (2^12 = 4 KiB) each way, and the compressor's memory level. */
 const DEFLATE_WINDOW_BITS = 12;
 const DEFLATE_MEM_LEVEL = 5;
+
+/** permessage-deflate as the hub offers it to edges. */
+export const EDGE_DEFLATE_OPTIONS: PerMessageDeflateOptions = {
+  threshold: 1024,
+  // zlib's defaults (32 KiB window, memLevel 8) hold ~300 KB per connection;
+  // 4 KiB windows keep most of the gain on Kubernetes JSON, and idle
+  // connections give their contexts back (idle-compression.ts).
+  serverMaxWindowBits: DEFLATE_WINDOW_BITS,
+  clientMaxWindowBits: DEFLATE_WINDOW_BITS,
+  // Each edge message starts afresh, so an idle connection's inflater can be closed.
+  clientNoContextTakeover: true,
+  zlibDeflateOptions: { memLevel: DEFLATE_MEM_LEVEL },
+};
 
 function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ code, message });
@@ -56,14 +76,7 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
-    perMessageDeflate: {
-      threshold: 1024,
-      // zlib's defaults (32 KiB window, memLevel 8) hold ~300 KB per connection for
-      // its life; 4 KiB windows keep most of the gain on Kubernetes JSON for ~45 KB.
-      serverMaxWindowBits: DEFLATE_WINDOW_BITS,
-      clientMaxWindowBits: DEFLATE_WINDOW_BITS,
-      zlibDeflateOptions: { memLevel: DEFLATE_MEM_LEVEL },
-    },
+    perMessageDeflate: EDGE_DEFLATE_OPTIONS,
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
   const server = createServer(
@@ -74,6 +87,8 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
+      ticketKeys: tls.ticketKeys,
+      sessionTimeout: TLS_SESSION_LIFETIME_SECONDS,
     },
     (req, res) => {
       const path = new URL(req.url ?? '/', 'https://cloudcore').pathname;

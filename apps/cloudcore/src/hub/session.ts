@@ -20,6 +20,7 @@ import { FrameRejectedError, errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { CloudMetrics } from '../metrics/registry';
 import { WS_CLOSE_CODES, closeReason } from './close-codes';
+import { releaseIdleCompression } from './idle-compression';
 import type { EdgeSession, ObjectSource, SessionRegistry } from './registry';
 import { KeyedSendQueue } from './send-queue';
 
@@ -52,6 +53,12 @@ export class NodeSession implements EdgeSession {
   private closing = false;
   private wireRead = 0;
   private wireWritten = 0;
+  private digestResume: (() => void) | undefined;
+  /** Sends whose write callback has not run yet (compression may be in progress). */
+  private pendingSends = 0;
+  /** TCP bytes read and sends made at the last idle check. */
+  private idleMark = { read: -1, sends: -1 };
+  private sendsMade = 0;
 
   constructor(
     readonly nodeName: string,
@@ -105,6 +112,32 @@ export class NodeSession implements EdgeSession {
     return this.closing;
   }
 
+  resumeByDigest(start: () => void): void {
+    this.digestResume = start;
+  }
+  get manifestDigestMatched(): boolean {
+    return this.digestResume !== undefined;
+  }
+  /** Called by the hub once welcome is on its way. */
+  welcomed(): void {
+    const start = this.digestResume;
+    this.digestResume = undefined;
+    start?.();
+  }
+
+  /**
+   * Closes the zlib contexts of a connection that neither sent nor received
+   * anything since the previous call (see idle-compression.ts). Returns the
+   * number of contexts closed.
+   */
+  releaseIfIdle(): number {
+    const mark = { read: this.tcp.bytesRead, sends: this.sendsMade };
+    const quiet = mark.read === this.idleMark.read && mark.sends === this.idleMark.sends;
+    this.idleMark = mark;
+    if (!quiet || this.pendingSends > 0 || this.closing) return 0;
+    return releaseIdleCompression(this.ws);
+  }
+
   /** Adds the TCP socket's byte counts since the last sample to the node's wire counters. */
   sampleWireBytes(): void {
     const read = this.tcp.bytesRead;
@@ -128,7 +161,12 @@ export class NodeSession implements EdgeSession {
     const bytes = encodeFrame({ id, ...payload } as Frame);
     this.deps.metrics.payloadBytes.inc({ node: this.nodeName, direction: 'out' }, bytes.length);
     this.deps.metrics.frames.inc({ type: payload.type, direction: 'out' });
-    this.ws.send(bytes, { binary: true }, () => onWritten());
+    this.pendingSends++;
+    this.sendsMade++;
+    this.ws.send(bytes, { binary: true }, () => {
+      this.pendingSends--;
+      onWritten();
+    });
     return id;
   }
 }

@@ -17,6 +17,9 @@ export interface CloudMetrics {
   readonly handshakesRefused: Counter<'reason'>;
   readonly statusWrites: Counter<'kind' | 'result'>;
   readonly objectsSent: Counter<'kind' | 'event'>;
+  /** Reconnects of edges that offered a manifest digest, by how they resumed: digest (matched) or manifest. */
+  readonly resumes: Counter<'by'>;
+  readonly compressionContextsReleased: Counter;
 }
 
 export function createMetrics(): CloudMetrics {
@@ -81,6 +84,17 @@ export function createMetrics(): CloudMetrics {
       name: 'kedge_cloudcore_objects_sent_total',
       help: 'Object frames sent to edges, by kind and event',
       labelNames: ['kind', 'event'],
+      registers,
+    }),
+    resumes: new Counter({
+      name: 'kedge_cloudcore_resumes_total',
+      help: 'Edge reconnects that offered a manifest digest, by how they resumed (digest: matched; manifest: full list)',
+      labelNames: ['by'],
+      registers,
+    }),
+    compressionContextsReleased: new Counter({
+      name: 'kedge_cloudcore_compression_contexts_released_total',
+      help: 'zlib contexts of idle edge connections closed to save memory (made again on the next message)',
       registers,
     }),
   };

@@ -117,7 +117,7 @@ export class TestEdge {
     return id;
   }
 
-  hello(nodeName: string): void {
+  hello(nodeName: string, manifestDigest = ''): void {
     this.send({
       type: 'hello',
       protocolVersion: 1,
@@ -126,6 +126,7 @@ export class TestEdge {
       compression: ['permessage-deflate'],
       nodeName,
       agentVersion: 'test',
+      manifestDigest,
     });
   }
 

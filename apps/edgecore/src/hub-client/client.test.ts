@@ -68,7 +68,7 @@ const pod = (uid: string, resourceVersion: string): DesiredObject => ({
   resourceVersion,
   body: { metadata: { name: `pod-${uid}`, uid, resourceVersion } },
 });
-const put = (obj: DesiredObject) => store.objects.put({ ...obj, body: JSON.stringify(obj.body) });
+const put = (obj: DesiredObject) => store.objects.put({ ...obj, body: JSON.stringify(obj.body), contentHash: '' });
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe('HubClient session', () => {
@@ -83,18 +83,42 @@ describe('HubClient session', () => {
 
     const [hello] = cloud.received('hello');
     expect(hello).toMatchObject({ nodeName: 'edge-1', protocolVersion: 1 });
+    // Objects stored without a content hash cannot be summed up in a digest.
+    expect(hello?.manifestDigest).toBe('');
     expect(cloud.received('manifest').flatMap((m) => m.entries)).toEqual([
-      { uid: 'a', resourceVersion: '1' },
-      { uid: 'b', resourceVersion: '2' },
-      { uid: 'c', resourceVersion: '1' },
+      { uid: 'a', resourceVersion: '1', contentHash: '' },
+      { uid: 'b', resourceVersion: '2', contentHash: '' },
+      { uid: 'c', resourceVersion: '1', contentHash: '' },
     ]);
     expect(store.objects.manifest()).toEqual([
-      { uid: 'a', resourceVersion: '1' },
-      { uid: 'b', resourceVersion: '3' },
-      { uid: 'd', resourceVersion: '1' },
+      { uid: 'a', resourceVersion: '1', contentHash: '' },
+      { uid: 'b', resourceVersion: '3', contentHash: 'h3' },
+      { uid: 'd', resourceVersion: '1', contentHash: 'h1' },
     ]);
     expect(seen.sort()).toEqual(['remove c', 'upsert b@3', 'upsert d@1']);
     expect(hub.stats.objectsApplied).toBe(2);
+  });
+
+  it('resumes by digest: a reconnect with nothing changed sends no manifest', async () => {
+    for (const obj of [pod('a', '1'), pod('b', '2')]) cloud.desired.set(obj.uid, obj);
+    const hub = start();
+    await until(() => hub.state === 'synced', 'first sync');
+    await hub.idle();
+    expect(cloud.received('manifest')).toHaveLength(1);
+
+    cloud.connection?.close(1006, 'link lost');
+    await until(() => cloud.sessions.length === 2 && hub.state === 'synced', 'resync');
+    const [hello] = cloud.received('hello');
+    expect(hello?.manifestDigest).toBe(cloud.digest());
+    expect(cloud.received('manifest')).toEqual([]);
+
+    // Something changed while away: the digests differ and the manifest goes out after welcome.
+    cloud.desired.set('b', pod('b', '5'));
+    cloud.connection?.close(1006, 'link lost');
+    await until(() => cloud.sessions.length === 3 && hub.state === 'synced', 'resync after a change');
+    await hub.idle();
+    expect(cloud.received('manifest').flatMap((m) => m.entries.map((e) => e.uid))).toEqual(['a', 'b']);
+    expect(store.objects.get('b')?.resourceVersion).toBe('5');
   });
 
   it('chunks a large manifest into parts within the limit', async () => {
@@ -195,6 +219,7 @@ describe('HubClient session', () => {
       uid: 'bad',
       resourceVersion: '1',
       body: bytes('{not json'),
+      contentHash: '',
     });
     await until(() => cloud.sessions.length === 3, 'reconnect after bad body');
     expect(hub.stats.malformedFrames).toBe(2);
@@ -213,6 +238,7 @@ describe('HubClient session', () => {
       compression: '',
       heartbeatIntervalMs: 1,
       serverId: 'again',
+      manifestDigestMatched: false,
     });
     await until(() => hub.stats.malformedFrames === 1, 'second welcome refused');
   });
@@ -232,6 +258,20 @@ describe('HubClient session', () => {
     await until(() => hub.state === 'synced', 'sync');
     cloud.connection!.answersPings = false;
     await until(() => cloud.sessions.length === 2, 'redial after the unanswered ping', 2_000);
+  });
+
+  it('probes a quiet cloud within pongTimeoutMs while statuses wait for acks', async () => {
+    cloud.heartbeatIntervalMs = 60_000;
+    const hub = start({ pingIntervalMs: 60_000, deadPeerTimeoutMs: 600_000, pongTimeoutMs: 60 });
+    await until(() => hub.state === 'synced', 'sync');
+    cloud.connection!.answersPings = false;
+    cloud.autoAckStatus = false;
+    // Idle: nothing waits for the cloud, so a silent cloud is not probed before its interval.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(cloud.sessions).toHaveLength(1);
+    store.outbox.enqueue('Pod/default/web', 'podStatus', bytes('{"phase":"Running"}'), 'uid-web');
+    await until(() => cloud.sessions.length === 2, 'redial after the unacked status and unanswered probe', 2_000);
+    expect(cloud.received('status')).toHaveLength(1); // resent on the new connection
   });
 
   it('keeps answering peers alive when they answer pings', async () => {

@@ -65,6 +65,11 @@ export class OutboxSender {
     this.schedule();
   }
 
+  /** Whether statuses sent on this connection still wait for their ack. */
+  get awaitingAcks(): boolean {
+    return this.inFlight.size > 0;
+  }
+
   /** Keys sent, unacked, and not yet past ackTimeoutMs. */
   private busy(now: number): number {
     let count = 0;

@@ -3,6 +3,7 @@ import {
   encodeFrame,
   FEATURES,
   COMPRESSION,
+  manifestDigest,
   MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   type CloseCode,
@@ -146,8 +147,8 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return fail('PROTOCOL_ERROR', `object ${frame.kind} ${frame.namespace}/${frame.name}: body is not a JSON object`);
     }
-    const { kind, namespace, name, uid, resourceVersion } = frame;
-    const applied = store.objects.put({ kind, namespace, name, uid, resourceVersion, body: text });
+    const { kind, namespace, name, uid, resourceVersion, contentHash } = frame;
+    const applied = store.objects.put({ kind, namespace, name, uid, resourceVersion, body: text, contentHash });
     ack(frame.id);
     if (!applied) {
       stats.objectsIgnored++;
@@ -168,6 +169,22 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
     synced = true;
     log.info('synced with cloud', { sent: frame.sentCount, deleted: frame.deletedUids.length });
     deps.onSynced?.();
+  };
+
+  /** What the edge holds, in parts; sent after welcome unless the cloud matched the digest. */
+  const sendManifest = (): void => {
+    const manifest = store.objects.manifest();
+    const partSize = options.limits.maxManifestEntries;
+    const parts = Math.max(1, Math.ceil(manifest.length / partSize));
+    for (let part = 0; part < parts; part++) {
+      send({
+        id: 0,
+        type: 'manifest',
+        entries: manifest.slice(part * partSize, (part + 1) * partSize),
+        part,
+        complete: part === parts - 1,
+      });
+    }
   };
 
   const onFrame = (frame: Frame): void => {
@@ -191,6 +208,8 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
           compression: frame.compression,
         });
         deps.onWelcome?.(frame);
+        // A matched digest means the cloud already knows what this node holds.
+        if (!frame.manifestDigestMatched) sendManifest();
         sender.start();
         return;
       case 'object':
@@ -235,6 +254,9 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
         const now = Date.now();
         const quietMs = now - lastSeen;
         const { pingAfterMs, deadAfterMs } = livenessFor(options, cloudHeartbeatMs);
+        // Statuses waiting for acks from a quiet cloud: probe now rather than after a whole
+        // cloud ping interval, so a cut under traffic is noticed in seconds and redialled.
+        const probeAfterMs = sender.awaitingAcks ? Math.min(pingAfterMs, options.pongTimeoutMs) : pingAfterMs;
         // Our own ping unanswered with nothing of ours left to write: the link is gone (a long
         // cut). Redialling now, not at deadAfterMs, lets the node back soon after the link returns.
         const pingUnanswered =
@@ -242,7 +264,7 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
         if (quietMs >= deadAfterMs || pingUnanswered) {
           log.warn('cloud silent; closing connection', { quietMs, pingUnanswered });
           conn.close(WS_CLOSE.deadPeer, 'peer silent');
-        } else if (quietMs >= pingAfterMs && pingSentAt <= lastSeen) {
+        } else if (quietMs >= probeAfterMs && pingSentAt <= lastSeen) {
           pingSentAt = now;
           conn.ping();
         }
@@ -288,19 +310,8 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
       compression: [COMPRESSION.permessageDeflate],
       nodeName: options.nodeName,
       agentVersion: options.agentVersion,
+      manifestDigest: manifestDigest(store.objects.manifest()),
     });
-    const manifest = store.objects.manifest();
-    const partSize = options.limits.maxManifestEntries;
-    const parts = Math.max(1, Math.ceil(manifest.length / partSize));
-    for (let part = 0; part < parts; part++) {
-      send({
-        id: 0,
-        type: 'manifest',
-        entries: manifest.slice(part * partSize, (part + 1) * partSize),
-        part,
-        complete: part === parts - 1,
-      });
-    }
   });
 }
 

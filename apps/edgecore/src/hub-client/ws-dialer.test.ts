@@ -18,6 +18,8 @@ let server: Server;
 let wss: WebSocketServer;
 let options: WebSocketDialerOptions;
 const peers: string[] = [];
+const resumed: boolean[] = [];
+let issueNodeCert: () => Promise<string>;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kedge-ws-'));
@@ -26,10 +28,8 @@ beforeEach(async () => {
   const srv = await createNodeKey();
   writeFileSync(join(dir, 'ca.crt'), ca.certPem);
   writeFileSync(join(dir, 'node.key'), node.keyPem);
-  writeFileSync(
-    join(dir, 'node.crt'),
-    await ca.issue('edge-1', node.keys.publicKey, new Date(Date.now() - 1000), 3_600_000),
-  );
+  issueNodeCert = () => ca.issue('edge-1', node.keys.publicKey, new Date(Date.now() - 1000), 3_600_000);
+  writeFileSync(join(dir, 'node.crt'), await issueNodeCert());
   server = createServer({
     key: srv.keyPem,
     cert: await ca.issue('localhost', srv.keys.publicKey, new Date(Date.now() - 1000), 3_600_000),
@@ -43,6 +43,7 @@ beforeEach(async () => {
   });
   wss.on('connection', (socket, req) => {
     peers.push((req.socket as TLSSocket).getPeerCertificate().subject.CN as string);
+    resumed.push((req.socket as TLSSocket).isSessionReused());
     socket.on('message', (data: Buffer) => {
       const decoded = decodeFrame(data);
       if (decoded.ok && decoded.frame.type === 'hello') {
@@ -55,6 +56,7 @@ beforeEach(async () => {
             compression: '',
             heartbeatIntervalMs: 30_000,
             serverId: 'tls-test',
+            manifestDigestMatched: false,
           }),
         );
       }
@@ -73,6 +75,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   peers.length = 0;
+  resumed.length = 0;
   for (const client of wss.clients) client.terminate();
   wss.close();
   server.closeAllConnections();
@@ -94,6 +97,7 @@ describe('webSocketDialer', () => {
         compression: [],
         nodeName: 'edge-1',
         agentVersion: 'test',
+        manifestDigest: '',
       }),
     );
     const reply = decodeFrame(await received);
@@ -102,6 +106,23 @@ describe('webSocketDialer', () => {
     const closed = new Promise((resolve) => conn.onClose(resolve));
     conn.close(1000, 'done');
     await closed;
+  });
+
+  it('resumes the TLS session on the next dial, and starts over after a certificate renewal', async () => {
+    const dial = webSocketDialer(options);
+    const once = async () => {
+      const conn = await dial(new AbortController().signal);
+      const closed = new Promise((resolve) => conn.onClose(resolve));
+      conn.close(1000, 'done');
+      await closed;
+    };
+    await once();
+    await once();
+    writeFileSync(join(dir, 'node.crt'), await issueNodeCert()); // a new serial: another certificate
+    await once();
+    await once();
+    expect(peers).toEqual(['edge-1', 'edge-1', 'edge-1', 'edge-1']);
+    expect(resumed).toEqual([false, true, false, true]);
   });
 
   it('tunnels through an HTTP CONNECT proxy', async () => {

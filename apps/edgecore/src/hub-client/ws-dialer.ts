@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { FrameLimits } from '@kedge/protocol';
-import type { WebSocket as WsSocket } from 'ws';
+import type { ClientOptions, WebSocket as WsSocket } from 'ws';
 import { CloudUnreachableError } from '../errors';
 import { WS_CLOSE, type CloseInfo, type Connection, type Dialer } from './connection';
 import { proxyFor } from './proxy';
@@ -25,20 +27,58 @@ export interface WebSocketDialerOptions {
 }
 
 /**
+ * TLS session tickets of the latest connection, for resumption: a resumed
+ * handshake skips both certificates and costs ~1.5 KB instead of ~4 KB
+ * (loopback, P-256 certificates). Tickets name the client certificate they
+ * were issued for, so a renewed certificate starts over with a full handshake.
+ */
+class TlsSessionCache {
+  private session: Buffer | undefined;
+  private cert: Buffer | undefined;
+
+  /** The ticket to offer with `cert`, if one was issued for it. */
+  offer(cert: Buffer): Buffer | undefined {
+    return this.cert?.equals(cert) ? this.session : undefined;
+  }
+  keep(socket: TLSSocket, cert: Buffer): void {
+    socket.on('session', (session: Buffer) => {
+      this.session = session;
+      this.cert = cert;
+    });
+  }
+}
+
+/**
  * Dials the cloud over TLS with the node's client certificate. The files are
  * read on every dial, so a renewed certificate is used by the next connection.
+ * Direct connections resume TLS sessions; through a proxy every handshake is full.
  */
 export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
+  const sessions = new TlsSessionCache();
   return async (signal) => {
     // Loaded on first dial: an edge that never reaches the cloud does not pay for it.
     const { WebSocket } = await import('ws');
     const proxy = proxyFor(options.url, options.proxy);
     const agent = proxy ? new (await import('https-proxy-agent')).HttpsProxyAgent(proxy) : undefined;
+    const cert = readFileSync(options.certFile);
+    const resumingConnect = (tlsOptions: ConnectionOptions): TLSSocket => {
+      const host = tlsOptions.host ?? '';
+      const socket = tlsConnect({
+        ...tlsOptions,
+        path: undefined,
+        // SNI takes host names only, as in ws's own connect.
+        servername: isIP(host) ? '' : host,
+        session: sessions.offer(cert),
+      });
+      sessions.keep(socket, cert);
+      return socket;
+    };
     const socket = new WebSocket(options.url, SUBPROTOCOL, {
       ca: readFileSync(options.caFile),
-      cert: readFileSync(options.certFile),
+      cert,
       key: readFileSync(options.keyFile),
-      ...(agent ? { agent } : {}),
+      // ws types createConnection as net's; ws calls it with TLS options for wss:// URLs.
+      ...(agent ? { agent } : { createConnection: resumingConnect as unknown as ClientOptions['createConnection'] }),
       perMessageDeflate: options.deflate ?? true,
       maxPayload: options.limits.maxFrameBytes,
       handshakeTimeout: options.handshakeTimeoutMs ?? 30_000,

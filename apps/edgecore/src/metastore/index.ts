@@ -4,7 +4,7 @@
  *
  * @example
  * const store = openMetastore('/var/lib/kedge');
- * store.objects.put({ uid, kind: 'Pod', namespace, name, resourceVersion: '42', body });
+ * store.objects.put({ uid, kind: 'Pod', namespace, name, resourceVersion: '42', body, contentHash });
  * store.outbox.enqueue('Pod/default/web-0', 'podStatus', bytes, uid);
  * store.close();
  */

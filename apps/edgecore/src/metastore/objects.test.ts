@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { DB_FILE, SCHEMA_VERSION } from './db';
 import { IN_MEMORY, isNewerVersion, openMetastore, type Metastore, type StoredObject } from './index';
 
 const dirs: string[] = [];
@@ -26,6 +28,7 @@ function pod(uid: string, resourceVersion: string, name = `pod-${uid}`): StoredO
     name,
     resourceVersion,
     body: JSON.stringify({ rv: resourceVersion }),
+    contentHash: `hash-${resourceVersion}`,
   };
 }
 
@@ -70,14 +73,41 @@ describe('ObjectStore', () => {
     expect(store.objects.get('u1')).toBeUndefined();
   });
 
-  it('lists the manifest as uid -> resourceVersion', () => {
+  it('lists the manifest as uid -> resourceVersion and content hash', () => {
     const { store } = tempStore();
     store.objects.put(pod('b', '2'));
     store.objects.put(pod('a', '1'));
     expect(store.objects.manifest()).toEqual([
-      { uid: 'a', resourceVersion: '1' },
-      { uid: 'b', resourceVersion: '2' },
+      { uid: 'a', resourceVersion: '1', contentHash: 'hash-1' },
+      { uid: 'b', resourceVersion: '2', contentHash: 'hash-2' },
     ]);
+  });
+
+  it('upgrades a version 1 database: objects keep their data and get an empty content hash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kedge-metastore-'));
+    dirs.push(dir);
+    const old = new Database(join(dir, DB_FILE));
+    old.exec(`CREATE TABLE objects (uid TEXT PRIMARY KEY, kind TEXT NOT NULL, namespace TEXT NOT NULL,
+      name TEXT NOT NULL, resourceVersion TEXT NOT NULL, body TEXT NOT NULL)`);
+    old.prepare("INSERT INTO objects VALUES ('u1', 'Pod', 'default', 'web', '3', '{}')").run();
+    old.close();
+    const store = openMetastore(dir);
+    stores.push(store);
+    expect(store.objects.manifest()).toEqual([{ uid: 'u1', resourceVersion: '3', contentHash: '' }]);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    store.objects.put(pod('u1', '4'));
+    expect(store.objects.get('u1')?.contentHash).toBe('hash-4');
+  });
+
+  it('refuses a database written by a newer edgecore, naming both versions', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kedge-metastore-'));
+    dirs.push(dir);
+    const newer = new Database(join(dir, DB_FILE));
+    newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    newer.close();
+    expect(() => openMetastore(dir)).toThrow(
+      `has schema version ${SCHEMA_VERSION + 1}, newer than this edgecore's ${SCHEMA_VERSION}`,
+    );
   });
 
   it('can live in memory only, for hollow nodes', () => {
@@ -85,7 +115,7 @@ describe('ObjectStore', () => {
     stores.push(store);
     store.objects.put(pod('m1', '1'));
     store.outbox.enqueue('Pod/default/pod-m1', 'podStatus', new Uint8Array([1]));
-    expect(store.objects.manifest()).toEqual([{ uid: 'm1', resourceVersion: '1' }]);
+    expect(store.objects.manifest()).toEqual([{ uid: 'm1', resourceVersion: '1', contentHash: 'hash-1' }]);
     expect(store.outbox.size()).toBe(1);
   });
 

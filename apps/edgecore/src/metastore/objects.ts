@@ -9,6 +9,8 @@ export interface StoredObject {
   name: string;
   resourceVersion: string;
   body: string;
+  /** The cloud's content hash of body ('' when it sent none). */
+  contentHash: string;
 }
 
 const DECIMAL = /^\d{1,30}$/;
@@ -37,16 +39,17 @@ export class ObjectStore {
   constructor(db: Database.Database) {
     this.selectRv = db.prepare('SELECT resourceVersion FROM objects WHERE uid = ?');
     this.upsert = db.prepare(
-      `INSERT INTO objects (uid, kind, namespace, name, resourceVersion, body)
-       VALUES (@uid, @kind, @namespace, @name, @resourceVersion, @body)
+      `INSERT INTO objects (uid, kind, namespace, name, resourceVersion, body, contentHash)
+       VALUES (@uid, @kind, @namespace, @name, @resourceVersion, @body, @contentHash)
        ON CONFLICT (uid) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace,
-         name = excluded.name, resourceVersion = excluded.resourceVersion, body = excluded.body`,
+         name = excluded.name, resourceVersion = excluded.resourceVersion, body = excluded.body,
+         contentHash = excluded.contentHash`,
     );
     this.remove = db.prepare('DELETE FROM objects WHERE uid = ?');
     this.selectOne = db.prepare('SELECT * FROM objects WHERE uid = ?');
     this.selectByName = db.prepare('SELECT * FROM objects WHERE kind = ? AND namespace = ? AND name = ?');
     this.selectKind = db.prepare('SELECT * FROM objects WHERE kind = ? ORDER BY namespace, name');
-    this.selectManifest = db.prepare('SELECT uid, resourceVersion FROM objects ORDER BY uid');
+    this.selectManifest = db.prepare('SELECT uid, resourceVersion, contentHash FROM objects ORDER BY uid');
     this.countKinds = db.prepare('SELECT kind, COUNT(*) AS count FROM objects GROUP BY kind');
   }
 
@@ -82,7 +85,7 @@ export class ObjectStore {
     return this.selectKind.all(kind);
   }
 
-  /** uid -> resourceVersion of everything held, sent to the cloud on every connect. */
+  /** uid -> resourceVersion and content hash of everything held, for the cloud on every connect. */
   manifest(): ManifestEntry[] {
     return this.selectManifest.all();
   }

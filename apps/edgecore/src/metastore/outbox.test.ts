@@ -91,7 +91,7 @@ describe('Outbox', () => {
       import { openMetastore } from ${JSON.stringify(fileURLToPath(new URL('./index.ts', import.meta.url)))};
       const store = openMetastore(${JSON.stringify(dir)});
       for (let i = 0; i < 50; i++) {
-        store.objects.put({ uid: 'u' + i, kind: 'Pod', namespace: 'default', name: 'p' + i, resourceVersion: String(i + 1), body: '{}' });
+        store.objects.put({ uid: 'u' + i, kind: 'Pod', namespace: 'default', name: 'p' + i, resourceVersion: String(i + 1), body: '{}', contentHash: '' });
         store.outbox.enqueue('Pod/default/p' + i, 'podStatus', new TextEncoder().encode('s' + i), 'u' + i);
       }
       process.kill(process.pid, 'SIGKILL');

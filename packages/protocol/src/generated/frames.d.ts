@@ -50,6 +50,7 @@ export namespace kedge {
             compression?: (string[]|null);
             nodeName?: (string|null);
             agentVersion?: (string|null);
+            manifestDigest?: (string|null);
         }
 
         class Hello implements IHello {
@@ -60,6 +61,7 @@ export namespace kedge {
             public compression: string[];
             public nodeName: string;
             public agentVersion: string;
+            public manifestDigest: string;
             public static encode(message: kedge.v1.IHello, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): kedge.v1.Hello;
         }
@@ -70,6 +72,7 @@ export namespace kedge {
             compression?: (string|null);
             heartbeatIntervalMs?: (number|null);
             serverId?: (string|null);
+            manifestDigestMatched?: (boolean|null);
         }
 
         class Welcome implements IWelcome {
@@ -79,6 +82,7 @@ export namespace kedge {
             public compression: string;
             public heartbeatIntervalMs: number;
             public serverId: string;
+            public manifestDigestMatched: boolean;
             public static encode(message: kedge.v1.IWelcome, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): kedge.v1.Welcome;
         }
@@ -99,6 +103,7 @@ export namespace kedge {
             uid?: (string|null);
             resourceVersion?: (string|null);
             body?: (Uint8Array|null);
+            contentHash?: (string|null);
         }
 
         class ObjectEvent implements IObjectEvent {
@@ -111,6 +116,7 @@ export namespace kedge {
             public uid: string;
             public resourceVersion: string;
             public body: Uint8Array;
+            public contentHash: string;
             public static encode(message: kedge.v1.IObjectEvent, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): kedge.v1.ObjectEvent;
         }
@@ -129,12 +135,14 @@ export namespace kedge {
         interface IManifestEntry {
             uid?: (string|null);
             resourceVersion?: (string|null);
+            contentHash?: (string|null);
         }
 
         class ManifestEntry implements IManifestEntry {
             constructor(properties?: kedge.v1.IManifestEntry);
             public uid: string;
             public resourceVersion: string;
+            public contentHash: string;
             public static encode(message: kedge.v1.IManifestEntry, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): kedge.v1.ManifestEntry;
         }

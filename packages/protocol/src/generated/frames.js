@@ -196,6 +196,7 @@ export const kedge = $root.kedge = (() => {
             Hello.prototype.compression = $util.emptyArray;
             Hello.prototype.nodeName = "";
             Hello.prototype.agentVersion = "";
+            Hello.prototype.manifestDigest = "";
 
             Hello.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -218,6 +219,8 @@ export const kedge = $root.kedge = (() => {
                     writer.uint32(42).string(message.nodeName);
                 if (message.agentVersion != null && Object.hasOwnProperty.call(message, "agentVersion"))
                     writer.uint32(50).string(message.agentVersion);
+                if (message.manifestDigest != null && Object.hasOwnProperty.call(message, "manifestDigest"))
+                    writer.uint32(58).string(message.manifestDigest);
                 return writer;
             };
 
@@ -272,6 +275,10 @@ export const kedge = $root.kedge = (() => {
                             message.agentVersion = reader.string();
                             break;
                         }
+                    case 7: {
+                            message.manifestDigest = reader.string();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -303,6 +310,7 @@ export const kedge = $root.kedge = (() => {
             Welcome.prototype.compression = "";
             Welcome.prototype.heartbeatIntervalMs = 0;
             Welcome.prototype.serverId = "";
+            Welcome.prototype.manifestDigestMatched = false;
 
             Welcome.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -322,6 +330,8 @@ export const kedge = $root.kedge = (() => {
                     writer.uint32(32).uint32(message.heartbeatIntervalMs);
                 if (message.serverId != null && Object.hasOwnProperty.call(message, "serverId"))
                     writer.uint32(42).string(message.serverId);
+                if (message.manifestDigestMatched != null && Object.hasOwnProperty.call(message, "manifestDigestMatched"))
+                    writer.uint32(48).bool(message.manifestDigestMatched);
                 return writer;
             };
 
@@ -370,6 +380,10 @@ export const kedge = $root.kedge = (() => {
                             message.serverId = reader.string();
                             break;
                         }
+                    case 6: {
+                            message.manifestDigestMatched = reader.bool();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -412,6 +426,7 @@ export const kedge = $root.kedge = (() => {
             ObjectEvent.prototype.uid = "";
             ObjectEvent.prototype.resourceVersion = "";
             ObjectEvent.prototype.body = $util.newBuffer([]);
+            ObjectEvent.prototype.contentHash = "";
 
             ObjectEvent.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -436,6 +451,8 @@ export const kedge = $root.kedge = (() => {
                     writer.uint32(58).string(message.resourceVersion);
                 if (message.body != null && Object.hasOwnProperty.call(message, "body"))
                     writer.uint32(66).bytes(message.body);
+                if (message.contentHash != null && Object.hasOwnProperty.call(message, "contentHash"))
+                    writer.uint32(74).string(message.contentHash);
                 return writer;
             };
 
@@ -492,6 +509,10 @@ export const kedge = $root.kedge = (() => {
                         }
                     case 8: {
                             message.body = reader.bytes();
+                            break;
+                        }
+                    case 9: {
+                            message.contentHash = reader.string();
                             break;
                         }
                     default:
@@ -605,6 +626,7 @@ export const kedge = $root.kedge = (() => {
 
             ManifestEntry.prototype.uid = "";
             ManifestEntry.prototype.resourceVersion = "";
+            ManifestEntry.prototype.contentHash = "";
 
             ManifestEntry.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -617,6 +639,8 @@ export const kedge = $root.kedge = (() => {
                     writer.uint32(10).string(message.uid);
                 if (message.resourceVersion != null && Object.hasOwnProperty.call(message, "resourceVersion"))
                     writer.uint32(18).string(message.resourceVersion);
+                if (message.contentHash != null && Object.hasOwnProperty.call(message, "contentHash"))
+                    writer.uint32(26).string(message.contentHash);
                 return writer;
             };
 
@@ -649,6 +673,10 @@ export const kedge = $root.kedge = (() => {
                         }
                     case 2: {
                             message.resourceVersion = reader.string();
+                            break;
+                        }
+                    case 3: {
+                            message.contentHash = reader.string();
                             break;
                         }
                     default:

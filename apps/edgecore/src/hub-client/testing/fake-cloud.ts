@@ -9,6 +9,7 @@ import {
   type Frame,
   type FrameOf,
   type ManifestEntry,
+  manifestDigest,
   type StatusFrame,
 } from '@kedge/protocol';
 import { memoryConnectionPair, type Dialer, type MemoryConnection } from '../connection';
@@ -21,6 +22,9 @@ export interface DesiredObject {
   resourceVersion: string;
   body: Record<string, unknown>;
 }
+
+/** The fake cloud's content hash: one per resourceVersion. */
+const contentHashOf = (obj: DesiredObject): string => `h${obj.resourceVersion}`;
 
 export class FakeCloud {
   /** What this node should hold, by uid. */
@@ -52,6 +56,7 @@ export class FakeCloud {
       const frame = decoded.frame;
       frames.push(frame);
       if (frame.type === 'hello') {
+        const matched = frame.manifestDigest !== '' && frame.manifestDigest === this.digest();
         this.send({
           id: 0,
           type: 'welcome',
@@ -60,7 +65,9 @@ export class FakeCloud {
           compression: '',
           heartbeatIntervalMs: this.heartbeatIntervalMs,
           serverId: 'fake',
+          manifestDigestMatched: matched,
         });
+        if (matched) this.send({ id: 0, type: 'syncComplete', deletedUids: [], sentCount: 0 });
       } else if (frame.type === 'manifest') {
         manifest.push(...frame.entries);
         if (frame.complete) this.sendDifference(manifest);
@@ -111,6 +118,7 @@ export class FakeCloud {
       uid: obj.uid,
       resourceVersion: obj.resourceVersion,
       body,
+      contentHash: contentHashOf(obj),
     });
     this.sentIds.set(id, obj.uid);
     return id;
@@ -118,6 +126,11 @@ export class FakeCloud {
 
   ackStatus(frames: readonly StatusFrame[]): void {
     this.send({ id: 0, type: 'statusAck', entries: frames.map((f) => ({ key: f.key, sequence: f.sequence })) });
+  }
+
+  /** The digest an edge holding exactly `desired` sends. */
+  digest(): string {
+    return manifestDigest([...this.desired.values()].map((obj) => ({ uid: obj.uid, contentHash: contentHashOf(obj) })));
   }
 
   private sendDifference(manifest: readonly ManifestEntry[]): void {
