@@ -150,7 +150,6 @@ function edgeAgent(
     log: silentLogger,
     facts,
   });
-  hub.onConnected(() => reporter.report(true));
   const stop = new AbortController();
   let running: Promise<unknown> = Promise.resolve();
   return {

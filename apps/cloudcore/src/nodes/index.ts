@@ -6,13 +6,14 @@
  * connected; node status frames go to nodes/status, with kubernetes.io/arch
  * and os labels from nodeInfo.
  */
-import { CoordinationV1Api, CoreV1Api, type V1NodeStatus } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, type V1Node, type V1NodeStatus } from '@kubernetes/client-node';
+import type { EdgeSession } from '../hub';
 import type { CloudModule } from '../context';
 import { FrameRejectedError, errorMessage } from '../errors';
 import { keepNodeAlive } from './keepalive';
 import { renewLease } from './lease';
 import { NodeOwnership } from './ownership';
-import { ensureNode, patchLabels, writeNodeStatus } from './node-object';
+import { ensureNode, isReady, patchLabels, statusUnchanged, writeNodeStatus } from './node-object';
 
 export { EDGE_ROLE_LABEL, ensureNode, writeNodeStatus } from './node-object';
 export { LEASE_NAMESPACE, renewLease } from './lease';
@@ -39,6 +40,8 @@ export const nodesModule: CloudModule = {
       durationSeconds: ctx.config.leaseDurationSeconds,
     });
     const keepalive = { coordination, core, ownership, lease, log };
+    /** The Node as read at connect, until the edge's first node status (sent on every connect) uses it. */
+    const connectedNode = new Map<EdgeSession, V1Node>();
 
     ctx.sessions.onOpen(async (session) => {
       const owned = await ownership.acquire(session.nodeName, session.signal);
@@ -47,12 +50,16 @@ export const nodesModule: CloudModule = {
         session.close('GOING_AWAY', message);
         throw new FrameRejectedError('GOING_AWAY', 'owned_elsewhere', message);
       }
-      const node = await writeNodeStatus(core, session.nodeName, {}, await ensureNode(core, session.nodeName, {}));
+      const current = await ensureNode(core, session.nodeName, {});
+      // Back within the Lease's grace (a link blip, a cloudcore restart): the Node still says Ready.
+      const node = isReady(current) ? current : await writeNodeStatus(core, session.nodeName, {}, current);
+      connectedNode.set(session, node);
       const first = await renewLease(coordination, core, node, lease);
       keepNodeAlive(keepalive, session, node, { ownership: owned.lease, node: first });
     });
 
     ctx.sessions.onClose(async (session) => {
+      connectedNode.delete(session);
       if (ctx.sessions.get(session.nodeName)) return; // a newer session of the node is on this replica
       await ownership.release(session.nodeName).catch((err: unknown) => {
         log.warn('releasing node ownership failed', { node: session.nodeName, error: errorMessage(err) });
@@ -77,7 +84,10 @@ export const nodesModule: CloudModule = {
           `node status body is not JSON: ${errorMessage(err)}`,
         );
       }
-      const node = await writeNodeStatus(core, session.nodeName, status);
+      const known = connectedNode.get(session);
+      connectedNode.delete(session);
+      if (known && statusUnchanged(known, status)) return 'unchanged';
+      const node = await writeNodeStatus(core, session.nodeName, status, known);
       const info = status.nodeInfo;
       const labels: Record<string, string> = {};
       if (info?.architecture && node.metadata?.labels?.['kubernetes.io/arch'] !== info.architecture)

@@ -85,6 +85,44 @@ function mergeConditions(
   return [...byType.values()];
 }
 
+/** Whether the Node shows the edge connected: Ready=True, as cloudcore writes it. */
+export function isReady(node: V1Node): boolean {
+  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/**
+ * Whether writing `status` would change anything but heartbeat times: the
+ * same fields, equal, and Ready already True. A reconnect reports the same
+ * status again; skipping it spares an API write per node in a storm.
+ */
+export function statusUnchanged(node: V1Node, status: V1NodeStatus): boolean {
+  if (!isReady(node)) return false;
+  const current = (node.status ?? {}) as Record<string, unknown>;
+  return (
+    Object.entries(status).every(
+      ([field, value]) => field === 'conditions' || canonical(current[field]) === canonical(value),
+    ) && conditionsUnchanged(node.status?.conditions, status.conditions)
+  );
+}
+
+function conditionsUnchanged(current: V1NodeCondition[] | undefined, reported: V1NodeCondition[] | undefined): boolean {
+  const strip = (c: V1NodeCondition) =>
+    canonical({ ...c, lastHeartbeatTime: undefined, lastTransitionTime: undefined });
+  const have = new Map((current ?? []).map((c) => [c.type, strip(c)]));
+  return (reported ?? []).every((c) => c.type === 'Ready' || have.get(c.type) === strip(c));
+}
+
+/** JSON with sorted keys, dates as ISO strings: what the API server would store. */
+function canonical(value: unknown): string {
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+        : v,
+    ) ?? 'undefined'
+  );
+}
+
 /**
  * Writes `status` (may be partial) over the Node's status with Ready=True.
  * Starts from `known` when the caller just read the Node; a conflict re-reads.

@@ -6,12 +6,13 @@ import type { StatusFrame, StatusKind } from '@kedge/protocol';
 import type { EdgeSession } from '../hub/registry';
 
 /**
- * 'written': the API write succeeded; 'stale': the object is gone or is
+ * 'written': the API write succeeded; 'unchanged': the object already
+ * shows this status, nothing was written; 'stale': the object is gone or is
  * another incarnation, so the status is dropped (and acked, or the edge would
  * resend it forever). Throwing FrameRejectedError closes the session (e.g. a
  * status for another node's object); any other error is retried with backoff.
  */
-export type StatusOutcome = 'written' | 'stale';
+export type StatusOutcome = 'written' | 'unchanged' | 'stale';
 export type StatusWriter = (session: EdgeSession, frame: StatusFrame) => Promise<StatusOutcome>;
 
 export class StatusHandlers {

@@ -2,13 +2,12 @@ import { EDGECORE_VERSION } from '../hub-client';
 import { NodeReporter } from '../node';
 import type { Module } from './context';
 
-/** The node's status, queued on change, on every connect, and every 5 minutes. */
+/** The node's status, queued on change and every 5 minutes. */
 export const nodeModule: Module = {
   name: 'node',
   async start(ctx, signal) {
     const store = await ctx.services.need('metastore');
     const runtime = await ctx.services.need('runtime');
-    const hub = await ctx.services.need('hub');
     const reporter = new NodeReporter({
       nodeName: ctx.config.nodeName,
       outbox: store.outbox,
@@ -21,11 +20,6 @@ export const nodeModule: Module = {
       },
       log: ctx.log.child({ module: 'node' }),
     });
-    const off = hub.onConnected(() => reporter.report(true));
-    try {
-      await reporter.run(signal);
-    } finally {
-      off();
-    }
+    await reporter.run(signal);
   },
 };

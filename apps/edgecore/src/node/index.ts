@@ -3,7 +3,6 @@
  *
  * @example
  * const reporter = new NodeReporter({ nodeName, outbox, maxPods: 110, dataDir, agentVersion, runtimeVersion, log });
- * hub.onConnected(() => reporter.report(true));
  * await reporter.run(signal);
  */
 export { NodeReporter, type NodeReporterOptions } from './reporter';

@@ -21,7 +21,10 @@ export interface NodeReporterOptions {
 
 /**
  * Queues the node's status in the outbox when it changes, and every
- * resendIntervalMs otherwise; coalescing keeps at most one queued.
+ * resendIntervalMs otherwise; coalescing keeps at most one queued. A
+ * reconnect sends nothing of its own: a status that changed while offline
+ * is already queued, and an acked one is still on the Node (cloudcore keeps
+ * Ready itself), so a reconnect after a link blip costs no node status.
  */
 export class NodeReporter {
   private lastPrint = '';
@@ -34,9 +37,9 @@ export class NodeReporter {
   /** Runs until the signal aborts. */
   async run(signal: AbortSignal): Promise<void> {
     this.runtimeVersion = await this.options.runtimeVersion();
-    this.report(false);
+    this.report();
     await new Promise<void>((resolve) => {
-      const timer = setInterval(() => this.report(false), this.options.checkIntervalMs ?? 10_000);
+      const timer = setInterval(() => this.report(), this.options.checkIntervalMs ?? 10_000);
       signal.addEventListener(
         'abort',
         () => {
@@ -48,8 +51,8 @@ export class NodeReporter {
     });
   }
 
-  /** Queues the status now if it changed or is due; `force` queues it regardless (new connection). */
-  report(force: boolean): void {
+  /** Queues the status now if it changed or is due. */
+  report(): void {
     if (!this.runtimeVersion) return;
     const now = new Date();
     const status = buildNodeStatus(
@@ -65,7 +68,7 @@ export class NodeReporter {
     );
     const print = fingerprint(status);
     const due = now.getTime() - this.lastSentAt >= (this.options.resendIntervalMs ?? 300_000);
-    if (!force && !due && print === this.lastPrint) return;
+    if (!due && print === this.lastPrint) return;
     if (print !== this.lastPrint) this.options.log.debug('node status changed', { capacity: status.capacity });
     this.lastPrint = print;
     this.lastSentAt = now.getTime();
