@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { freePort, repoRoot, startProcess, tsxEntry, type ManagedProcess } from '@kedge/testkit';
+import { bundleApp } from '../support/bundle';
 
 export function exec(file: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<string> {
   return new Promise((done, fail) => {
@@ -24,6 +25,7 @@ export class Fleet {
   edge?: ManagedProcess;
   edgeHealthPort = 0;
   configPath = '';
+  private cloudEntry: string | undefined;
 
   private constructor(
     readonly kubeconfig: string,
@@ -47,13 +49,14 @@ export class Fleet {
     return JSON.parse(await this.kubectl([...args, '-o', 'json'])) as T;
   }
 
+  /** Starts cloudcore from its shipped bundle (built on first use). */
   async startCloud(): Promise<ManagedProcess> {
-    const [command, args] = tsxEntry('apps/cloudcore/src/main.ts');
+    this.cloudEntry ??= await bundleApp('cloudcore');
     this.cloud = await startProcess({
       name: 'bench-cloudcore',
-      command,
+      command: process.execPath,
       args: [
-        ...args,
+        this.cloudEntry,
         ...['--kubeconfig', this.kubeconfig, '--listen', `127.0.0.1:${this.cloudPort}`],
         ...['--health-listen', `127.0.0.1:${this.cloudHealthPort}`],
         ...(this.cloudPingMs ? ['--ping-interval-ms', String(this.cloudPingMs)] : []),

@@ -127,6 +127,7 @@ try {
     uid: meta.uid ?? '',
     resourceVersion: meta.resourceVersion ?? '',
     body: new TextEncoder().encode(JSON.stringify(trimForWire({ ...added, kind: 'Pod', apiVersion: 'v1' }))),
+    contentHash: '',
   }).length;
 
   // 3. cloudcore restart with nothing changed: time to Ready again, bytes of the reconnect.
@@ -142,6 +143,7 @@ try {
     intervalMs: 20,
   });
   const syncedMs = Date.now() - restartAt;
+  const syncedAfterKillMs = Date.now() - killedAt;
   await waitFor(
     async () => {
       const lease = await fleet.kubectlJson<V1Lease>(['get', 'lease', '-n', 'kube-node-lease', fleet.nodeName]);
@@ -175,7 +177,12 @@ try {
         ipBytesPerMin: idleIp ? perMinute(idleIp.totalBytes) : null,
         ipPacketsPerMin: idleIp ? perMinute(idleIp.upPackets + idleIp.downPackets) : null,
       },
-      cloudcoreRestart: { listeningMs, edgeSyncedMs: syncedMs, leaseRenewedMs: leaseMs },
+      cloudcoreRestart: {
+        listeningMs,
+        edgeSyncedMs: syncedMs,
+        edgeSyncedAfterKillMs: syncedAfterKillMs,
+        leaseRenewedMs: leaseMs,
+      },
       reconnect100Pods: {
         pods: PODS + 1,
         wireBytes: reconnect.wireIn + reconnect.wireOut,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { hashTokenSecret } from '@kedge/protocol';
-import { bundleCloudcore } from './bundle';
+import { bundleApp } from '../support/bundle';
 import {
   freePort,
   startProcess,
@@ -143,7 +143,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   kube.loadFromFile(kubeconfig);
   await createToken(kube.makeApiClient(CoreV1Api), 'kedge-system');
   const replicas: Replica[] = [];
-  const entry = await bundleCloudcore(options.dir);
+  const entry = await bundleApp('cloudcore', join(options.dir, 'cloudcore'));
   for (let i = 0; i < options.replicas; i++) {
     const port = await freePort();
     const healthPort = await freePort();
