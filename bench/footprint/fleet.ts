@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
 import { freePort, repoRoot, startProcess, tsxEntry, type ManagedProcess } from '@kedge/testkit';
-import { bundleApp } from './bundle';
+import { bundleApp } from '../support/bundle';
 
 export function sh(file: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {

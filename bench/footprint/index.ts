@@ -1,13 +1,15 @@
 // Footprint of an edge node running pods, over real processes (kube-lite,
 // cloudcore and two edgecores from esbuild bundles; edge-1 on Docker):
 // - time from `kubectl apply` of a 10-replica Deployment (image present) to 10 pods Running,
+//   beside the time Docker alone takes for the same containers right after (engine-only.ts),
 // - bytes on the wire for it: cloudcore's kedge_cloudcore_node_wire_bytes_total for edge-1,
 // - edgecore RSS and CPU (ms per s, /proc/<pid>/stat) idle with the 10 pods, for three launches
 //   of the same pods (each restart adopts the running containers),
 // - cloudcore RSS holding the 2 nodes.
 // Prints one JSON line.   npx tsx bench/footprint [idleSeconds=30]
-import { ensureDockerTestImage } from '@kedge/testkit';
-import { bundleApp } from './bundle';
+import { ensureDockerTestImage, TEST_IMAGE } from '@kedge/testkit';
+import { bundleApp } from '../support/bundle';
+import { engineOnlyMs } from './engine-only';
 import { sh, startBenchFleet, type EdgeLaunch } from './fleet';
 import { cpuMs, rssMb } from './proc-stat';
 import { nodeBytes, settled, watchRollout } from './rollout';
@@ -64,7 +66,7 @@ function deployment(name: string) {
           containers: [
             {
               name: 'app',
-              image: 'kedge.local/busybox:1',
+              image: TEST_IMAGE,
               imagePullPolicy: 'IfNotPresent',
               command: ['sleep', '86400'],
             },
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     const after = await settled(async () => (await metrics()).wire, 2000);
     const payloadAfter = (await metrics()).payload;
     const containers = await appContainers();
+    const engineOnly = await engineOnlyMs(PODS, TEST_IMAGE);
 
     const edgecore: Record<string, Awaited<ReturnType<typeof idle>> & { adopted: boolean }> = {};
     for (const [name, launch] of Object.entries(launches)) {
@@ -129,6 +132,7 @@ async function main(): Promise<void> {
         kubectlApplyMs: Math.round(applied - t0),
         applyToAllBoundMs: Math.round(marks.allBoundAt - t0),
         applyToFirstRunningMs: Math.round(marks.firstRunningAt - t0),
+        engineOnlyMs: engineOnly,
         wireBytes: after - before,
         wireBytesPerPod: Math.round((after - before) / PODS),
         payloadBytes: payloadAfter - payloadBefore,

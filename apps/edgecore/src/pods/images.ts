@@ -23,11 +23,13 @@ export async function ensureImage(
   container: Container,
   podUid: string,
   nowMs: number,
+  /** How to look the image up locally; a sync pass passes one that remembers answers. */
+  lookup: (image: string) => Promise<ImageInfo | undefined> = (image) => runtime.inspectImage(image),
 ): Promise<ImageOutcome> {
   const policy = pullPolicy(container);
   const image = container.image;
   if (policy !== 'Always') {
-    const present = await runtime.inspectImage(image);
+    const present = await lookup(image);
     if (present) return { ok: true, image: present };
     if (policy === 'Never') {
       return {

@@ -1,70 +1,37 @@
-import { ContainerConfigError, InvalidPodSpecError } from '../errors';
-import type { ContainerInfo, ContainerKind, ContainerRuntime, NodeResources } from '../runtime';
-import { Backoff } from './backoff';
-import { containerSpec, sandboxSpec, specHash } from './container-config';
-import type { Resolve } from './env';
+import type { ContainerInfo, ContainerKind } from '../runtime';
+import { specHash } from './container-config';
 import { ensureImage } from './images';
 import { killContainer, killTarget } from './kill';
 import type { Container } from './kube-types';
-import type { FilledPodManagerOptions } from './options';
 import type { PodRecord } from './pod-record';
+import { ensureSandbox } from './sandbox';
 import { instancesOf } from './status';
+import {
+  createFor,
+  graceSeconds,
+  isConfigError,
+  lookupImage,
+  markCreating,
+  newPass,
+  reinspect,
+  startCreated,
+  wakeIn,
+  type Pass,
+  type SyncContext,
+} from './sync-pass';
 import { setupVolumes } from './volumes';
+
+export { syncContext, type SyncContext } from './sync-pass';
 
 // One reconcile pass of a pod, as kubelet's SyncPod: volumes, sandbox, init
 // containers in order, then app containers, each started, restarted (with
 // back-off) or replaced as the spec and restartPolicy say.
-
-export interface SyncContext {
-  runtime: ContainerRuntime;
-  nodeName: string;
-  resolve: Resolve;
-  volumeDir: string;
-  hostIP: string;
-  node: NodeResources;
-  sandboxImage?: string;
-  crashBackoff: Backoff;
-  imageBackoff: Backoff;
-  now(): number;
-  warn(message: string, fields: Record<string, unknown>): void;
-}
-
-export function syncContext(o: FilledPodManagerOptions): SyncContext {
-  return {
-    runtime: o.runtime,
-    nodeName: o.nodeName,
-    resolve: o.resolve,
-    volumeDir: o.volumeDir,
-    hostIP: o.hostIP,
-    node: o.runtime.nodeResources(),
-    ...(o.sandboxImage ? { sandboxImage: o.sandboxImage } : {}),
-    crashBackoff: new Backoff(o.crashBackoffBaseMs, o.crashBackoffMaxMs),
-    imageBackoff: new Backoff(o.imageBackoffBaseMs, o.imageBackoffMaxMs),
-    now: () => o.clock.now(),
-    warn: (message, fields) => o.log.warn(message, fields),
-  };
-}
-
-interface Pass {
-  ctx: SyncContext;
-  rec: PodRecord;
-  nowMs: number;
-}
 
 /** Go-style duration as kubelet prints it in back-off messages: 10s, 2m40s, 5m0s, 200ms. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms}ms`;
   const seconds = Math.round(ms / 1000);
   return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
-}
-
-function wakeIn(pass: Pass, ms: number): void {
-  const at = pass.nowMs + Math.max(1, ms);
-  pass.rec.syncAtMs = Math.min(pass.rec.syncAtMs ?? Infinity, at);
-}
-
-function isConfigError(error: unknown): error is Error {
-  return error instanceof ContainerConfigError || error instanceof InvalidPodSpecError;
 }
 
 /** Engine state, re-read for containers whose listed state differs from what is cached. */
@@ -82,86 +49,6 @@ export async function refresh(ctx: SyncContext, rec: PodRecord): Promise<void> {
   for (const id of rec.instances.keys()) if (!seen.has(id)) rec.instances.delete(id);
 }
 
-async function reinspect(pass: Pass, id: string): Promise<void> {
-  const info = await pass.ctx.runtime.inspectContainer(id);
-  if (info) pass.rec.instances.set(id, info);
-  else pass.rec.instances.delete(id);
-}
-
-function graceSeconds(rec: PodRecord, container?: Container): number {
-  return container?.livenessProbe?.terminationGracePeriodSeconds ?? rec.pod.spec.terminationGracePeriodSeconds ?? 30;
-}
-
-function markCreating(rec: PodRecord, message: string): void {
-  for (const c of [...(rec.pod.spec.initContainers ?? []), ...rec.pod.spec.containers]) {
-    if (![...rec.instances.values()].some((i) => i.labels.containerName === c.name))
-      rec.waiting.set(c.name, { reason: 'ContainerCreating', message });
-  }
-}
-
-/**
- * Images to try for the sandbox, best first: the configured one, else every
- * image of the pod already on the node (one of them may lack `sleep`). When
- * none is present the first container's image is pulled (ErrImagePull shows).
- */
-async function sandboxImages(pass: Pass): Promise<string[]> {
-  const { ctx, rec } = pass;
-  if (ctx.sandboxImage) return [ctx.sandboxImage];
-  const containers = [...(rec.pod.spec.initContainers ?? []), ...rec.pod.spec.containers];
-  const present: string[] = [];
-  for (const image of new Set(containers.map((c) => c.image))) {
-    if (await ctx.runtime.inspectImage(image)) present.push(image);
-  }
-  if (present.length > 0) return present;
-  const first = containers[0] as Container;
-  const outcome = await ensureImage(ctx.runtime, ctx.imageBackoff, first, rec.ref.uid, pass.nowMs);
-  if (outcome.ok) return [first.image];
-  rec.waiting.set(first.name, outcome.waiting);
-  if (outcome.retryInMs) wakeIn(pass, outcome.retryInMs);
-  return [];
-}
-
-async function ensureSandbox(pass: Pass): Promise<ContainerInfo | undefined> {
-  const { ctx, rec } = pass;
-  const [current, ...older] = instancesOf(rec.instances.values(), '', 'sandbox');
-  if (current?.state.status === 'running') return current;
-  if (current) {
-    // The network namespace is gone: kubelet kills the pod's containers and starts over.
-    for (const inst of [...rec.instances.values()]) {
-      if (inst.labels.kind !== 'sandbox' && inst.state.status === 'running') {
-        await killContainer(killTarget(ctx.runtime, rec, inst), graceSeconds(rec), ctx.warn);
-        await reinspect(pass, inst.id);
-      }
-    }
-  }
-  const images = await sandboxImages(pass);
-  if (images.length === 0) return undefined;
-  const attempt = (current?.labels.restartCount ?? -1) + 1;
-  let info: ContainerInfo | undefined;
-  let failure = '';
-  for (const image of images) {
-    try {
-      info = await ctx.runtime.runSandbox(sandboxSpec(rec.pod, ctx.nodeName, image, attempt));
-      break;
-    } catch (error) {
-      failure = (error as Error).message;
-    }
-  }
-  if (!info) {
-    markCreating(rec, `Failed to create pod sandbox: ${failure}`);
-    ctx.crashBackoff.next(`${rec.ref.uid}/sandbox`, pass.nowMs);
-    wakeIn(pass, ctx.crashBackoff.delayMs(`${rec.ref.uid}/sandbox`));
-    return undefined;
-  }
-  rec.instances.set(info.id, info);
-  for (const old of [current, ...older]) {
-    if (!old) continue;
-    await ctx.runtime.removeContainer(old.id);
-    rec.instances.delete(old.id);
-  }
-  return info;
-}
-
 async function startNew(
   pass: Pass,
   c: Container,
@@ -171,7 +58,9 @@ async function startNew(
   sandbox: ContainerInfo,
 ): Promise<void> {
   const { ctx, rec } = pass;
-  const image = await ensureImage(ctx.runtime, ctx.imageBackoff, c, rec.ref.uid, pass.nowMs);
+  const image = await ensureImage(ctx.runtime, ctx.imageBackoff, c, rec.ref.uid, pass.nowMs, (name) =>
+    lookupImage(pass, name),
+  );
   if (!image.ok) {
     rec.waiting.set(c.name, image.waiting);
     if (image.retryInMs) wakeIn(pass, image.retryInMs);
@@ -179,34 +68,14 @@ async function startNew(
   }
   let id: string;
   try {
-    const spec = await containerSpec({
-      pod: rec.pod,
-      container: c,
-      kind,
-      field,
-      nodeName: ctx.nodeName,
-      restartCount,
-      sandboxId: sandbox.id,
-      podIP: rec.podIP ?? '',
-      hostIP: ctx.hostIP,
-      node: ctx.node,
-      resolve: ctx.resolve,
-      volumeDir: ctx.volumeDir,
-    });
-    id = await ctx.runtime.createContainer(spec);
+    id = await createFor(pass, c, kind, field, restartCount, sandbox.id);
   } catch (error) {
     if (!isConfigError(error)) throw error;
     rec.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: error.message });
     return;
   }
   rec.waiting.delete(c.name);
-  try {
-    await ctx.runtime.startContainer(id);
-  } catch (error) {
-    // The engine keeps the failure in the container's state (StartError); back-off follows.
-    ctx.warn('container start failed', { pod: rec.ref.name, container: c.name, error: (error as Error).message });
-  }
-  await reinspect(pass, id);
+  await startCreated(pass, c, id);
 }
 
 /** Returns true when the (init) container has completed successfully. */
@@ -239,8 +108,8 @@ async function stepContainer(
     if (!latest || latest.state.status === 'running') return false;
   }
   if (latest.state.status === 'created' && !latest.state.error) {
-    await ctx.runtime.startContainer(latest.id);
-    await reinspect(pass, latest.id);
+    // Created while the sandbox started, or by an edgecore stopped before starting it.
+    await startCreated(pass, c, latest.id);
     return false;
   }
   const failed = latest.state.exitCode !== 0 || Boolean(latest.state.error);
@@ -277,7 +146,7 @@ async function stepContainer(
 
 /** One reconcile pass; leaves rec.syncAtMs set when a back-off expiry needs another pass. */
 export async function reconcile(ctx: SyncContext, rec: PodRecord): Promise<void> {
-  const pass: Pass = { ctx, rec, nowMs: ctx.now() };
+  const pass = newPass(ctx, rec);
   rec.syncAtMs = undefined;
   if (!rec.volumesReady) {
     try {

@@ -54,6 +54,9 @@ describe('docker conversions', () => {
     });
     expect(sb.HostConfig?.PortBindings).toEqual({ '80/tcp': [{ HostPort: '8080' }] });
     expect(sb.ExposedPorts).toEqual({ '80/tcp': {}, '53/udp': {} });
+    // The sandbox only sleeps: no log file, and an app container never sets its own log driver.
+    expect(sb.HostConfig?.LogConfig).toEqual({ Type: 'none', Config: {} });
+    expect(commandOnly.HostConfig).not.toHaveProperty('LogConfig');
   });
 
   it('demultiplexes exec output and caps it', () => {

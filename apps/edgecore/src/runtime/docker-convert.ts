@@ -55,6 +55,8 @@ export function sandboxCreateOptions(spec: SandboxSpec): Dockerode.ContainerCrea
       PortBindings: bindings,
       // The sandbox only sleeps; cap it so a busy image cannot make it heavy.
       Memory: 16 * 1024 * 1024,
+      // It never writes a line: no log file or log stream to set up at start.
+      LogConfig: { Type: 'none', Config: {} },
       RestartPolicy: { Name: 'no' },
     },
   };

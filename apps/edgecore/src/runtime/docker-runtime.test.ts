@@ -59,7 +59,7 @@ describe('DockerRuntime', () => {
       const unsubscribe = runtime.subscribe(nodeName, (e) => events.push(e));
       try {
         await until(() => events.some((e) => e.kind === 'resync'));
-        const sandbox = await runtime.runSandbox({
+        const sandboxId = await runtime.createSandbox({
           name: `kedge-rt-sb-${uid}`,
           image: TEST_IMAGE,
           labels: labels(uid, 'sandbox'),
@@ -67,9 +67,9 @@ describe('DockerRuntime', () => {
           hostNetwork: false,
           ports: [],
         });
-        expect(sandbox.state.status).toBe('running');
-        expect(sandbox.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-        const id = await runtime.createContainer({
+        expect((await runtime.inspectContainer(sandboxId))?.state.status).toBe('created');
+        // The pod manager creates containers while their sandbox starts: the engine must accept that.
+        const creating = runtime.createContainer({
           name: `kedge-rt-app-${uid}`,
           image: TEST_IMAGE,
           labels: labels(uid, 'app', 'app'),
@@ -79,9 +79,12 @@ describe('DockerRuntime', () => {
           ],
           env: ['GREETING=hi'],
           mounts: [],
-          sandboxId: sandbox.id,
+          sandboxId,
           memoryBytes: 32 * 1024 * 1024,
         });
+        const [sandbox, id] = await Promise.all([runtime.startSandbox(sandboxId), creating]);
+        expect(sandbox.state.status).toBe('running');
+        expect(sandbox.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
         await runtime.startContainer(id);
         const exec = await runtime.exec(id, ['sh', '-c', 'echo $GREETING; ip addr | grep -c inet'], 5_000);
         expect(exec).toMatchObject({ exitCode: 0, timedOut: false });

@@ -155,12 +155,15 @@ export class DockerRuntime implements ContainerRuntime {
     return info;
   }
 
-  async runSandbox(spec: SandboxSpec): Promise<ContainerInfo> {
-    const id = await this.call(
+  async createSandbox(spec: SandboxSpec): Promise<string> {
+    return this.call(
       'create sandbox',
       { name: spec.name },
       async (d) => (await d.createContainer(sandboxCreateOptions(spec))).id,
     );
+  }
+
+  async startSandbox(id: string): Promise<ContainerInfo> {
     try {
       await this.startContainer(id);
     } catch (error) {
@@ -169,7 +172,7 @@ export class DockerRuntime implements ContainerRuntime {
       throw error;
     }
     const info = await this.inspectContainer(id);
-    if (!info) throw new RuntimeOperationError(`sandbox ${spec.name} vanished right after start`, { id });
+    if (!info) throw new RuntimeOperationError(`sandbox ${id} vanished right after start`, { id });
     return info;
   }
 

@@ -21,7 +21,7 @@ describe('SimulatedRuntime', () => {
     const rt = new SimulatedRuntime();
     const events: RuntimeEvent[] = [];
     const off = rt.subscribe('n1', (e) => events.push(e));
-    const sb = await rt.runSandbox({
+    const sandboxId = await rt.createSandbox({
       name: 'sb',
       image: 'any:1',
       labels: labels('u1', 'sandbox'),
@@ -29,6 +29,9 @@ describe('SimulatedRuntime', () => {
       hostNetwork: false,
       ports: [],
     });
+    expect((await rt.inspectContainer(sandboxId))?.state.status).toBe('created');
+    const sb = await rt.startSandbox(sandboxId);
+    expect(sb.state.status).toBe('running');
     expect(sb.ip).toBe('10.244.0.2');
     const id = await rt.createContainer({
       name: 'c',

@@ -79,23 +79,31 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   async inspectImage(image: string): Promise<ImageInfo | undefined> {
+    return this.imageInfo(image);
+  }
+
+  private imageInfo(image: string): ImageInfo | undefined {
     if (this.present && !this.present.has(image)) return undefined;
     const id = `sha256:${createHash('sha256').update(image).digest('hex')}`;
     return { id, ref: `${this.versionInfo.name}://${id}` };
   }
 
   async pullImage(image: string): Promise<ImageInfo> {
-    const info = await this.inspectImage(image);
+    const info = this.imageInfo(image);
     if (info) return info;
     throw new ImagePullError(`pull of ${image} failed: the simulated runtime reaches no registry`, { image });
   }
 
-  async runSandbox(spec: SandboxSpec): Promise<ContainerInfo> {
+  async createSandbox(spec: SandboxSpec): Promise<string> {
     const id = await this.create(spec.name, spec.image, spec);
-    const entry = this.containers.get(id) as SimContainer;
-    entry.info.ip = spec.hostNetwork ? '127.0.0.1' : this.allocateIp();
+    (this.containers.get(id) as SimContainer).info.ip = spec.hostNetwork ? '127.0.0.1' : this.allocateIp();
+    return id;
+  }
+
+  async startSandbox(id: string): Promise<ContainerInfo> {
     await this.startContainer(id);
-    return { ...entry.info, state: { ...entry.info.state } };
+    const { info } = this.get(id, 'start');
+    return { ...info, state: { ...info.state } };
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
@@ -164,13 +172,14 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   private async create(name: string, image: string, spec: SandboxSpec | ContainerSpec): Promise<string> {
-    if (!(await this.inspectImage(image))) {
+    const imageInfo = this.imageInfo(image);
+    if (!imageInfo) {
       throw new RuntimeOperationError(`docker create failed: No such image: ${image}`, { op: 'create', name });
     }
     if (this.names.has(name))
       throw new RuntimeOperationError(`create failed: name ${name} is already in use`, { op: 'create', name });
     const id = randomBytes(32).toString('hex');
-    const imageRef = (await this.inspectImage(image))?.ref ?? image;
+    const imageRef = imageInfo.ref;
     const info: ContainerInfo = {
       id,
       name,

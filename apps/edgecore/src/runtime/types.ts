@@ -139,8 +139,14 @@ export interface ContainerRuntime {
   inspectImage(image: string): Promise<ImageInfo | undefined>;
   /** Throws ImagePullError when the image cannot be fetched. */
   pullImage(image: string): Promise<ImageInfo>;
-  /** Creates and starts a sandbox that holds the pod's network namespace. */
-  runSandbox(spec: SandboxSpec): Promise<ContainerInfo>;
+  /**
+   * Creates (does not start) the sandbox that will hold the pod's network
+   * namespace. Split from startSandbox so the pod's containers can be created
+   * while the sandbox starts.
+   */
+  createSandbox(spec: SandboxSpec): Promise<string>;
+  /** Starts a created sandbox and returns it inspected (IP included); one that cannot start is removed. */
+  startSandbox(id: string): Promise<ContainerInfo>;
   createContainer(spec: ContainerSpec): Promise<string>;
   startContainer(id: string): Promise<void>;
   /** SIGTERM, then SIGKILL after graceSeconds. Stopping a stopped container is a no-op. */
