@@ -63,5 +63,6 @@ export function manifestDigest(entries: Iterable<Pick<ManifestEntry, 'uid' | 'co
   lines.sort();
   const hash = createHash('sha256');
   for (const line of lines) hash.update(line);
-  return `sha256:${hash.digest('base64url')}`;
+  // 128 bits: a digest compares one node's sets, it is not a signature.
+  return `sha256:${hash.digest('base64url').slice(0, 22)}`;
 }

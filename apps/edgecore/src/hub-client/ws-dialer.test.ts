@@ -20,6 +20,7 @@ let options: WebSocketDialerOptions;
 const peers: string[] = [];
 const resumed: boolean[] = [];
 let issueNodeCert: () => Promise<string>;
+let serverTls: { key: string; cert: string; ca: string };
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kedge-ws-'));
@@ -30,13 +31,12 @@ beforeEach(async () => {
   writeFileSync(join(dir, 'node.key'), node.keyPem);
   issueNodeCert = () => ca.issue('edge-1', node.keys.publicKey, new Date(Date.now() - 1000), 3_600_000);
   writeFileSync(join(dir, 'node.crt'), await issueNodeCert());
-  server = createServer({
+  serverTls = {
     key: srv.keyPem,
     cert: await ca.issue('localhost', srv.keys.publicKey, new Date(Date.now() - 1000), 3_600_000),
     ca: ca.certPem,
-    requestCert: true,
-    rejectUnauthorized: true,
-  });
+  };
+  server = createServer({ ...serverTls, requestCert: true, rejectUnauthorized: true });
   wss = new WebSocketServer({
     server,
     handleProtocols: (protocols) => (protocols.has('kedge.v1') ? 'kedge.v1' : false),
@@ -155,6 +155,12 @@ describe('webSocketDialer', () => {
       proxy.closeAllConnections();
       await new Promise((r) => proxy.close(r));
     }
+  });
+
+  it('speaks TLS 1.3 only: a cloud capped at TLS 1.2 is unreachable', async () => {
+    server.setSecureContext({ ...serverTls, maxVersion: 'TLSv1.2' });
+    const err = await webSocketDialer(options)(new AbortController().signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CloudUnreachableError);
   });
 
   it('fails with CloudUnreachableError naming the URL when the cloud does not trust the CA', async () => {

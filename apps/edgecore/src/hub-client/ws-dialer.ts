@@ -27,6 +27,18 @@ export interface WebSocketDialerOptions {
 }
 
 /**
+ * What the edge offers in its TLS ClientHello: TLS 1.3 only (cloudcore
+ * speaks it), its cipher suites and two key-exchange groups. The default
+ * offer also lists TLS 1.2 suites and groups nobody uses here: about 200
+ * bytes more on every connect, a tenth of a resumed reconnect.
+ */
+const LEAN_CLIENT_HELLO = {
+  minVersion: 'TLSv1.3',
+  ciphers: 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256',
+  ecdhCurve: 'X25519:prime256v1',
+} as const;
+
+/**
  * TLS session tickets of the latest connection, for resumption: a resumed
  * handshake skips both certificates and costs ~1.5 KB instead of ~4 KB
  * (loopback, P-256 certificates). Tickets name the client certificate they
@@ -74,6 +86,7 @@ export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
       return socket;
     };
     const socket = new WebSocket(options.url, SUBPROTOCOL, {
+      ...LEAN_CLIENT_HELLO,
       ca: readFileSync(options.caFile),
       cert,
       key: readFileSync(options.keyFile),
