@@ -282,8 +282,14 @@ describe('cloudcore against kube-lite', () => {
     const again = await TestEdge.connect(port, edge1);
     again.hello('edge-1', digest);
     expect(await again.waitFor((f) => f.type === 'welcome')).toMatchObject({ manifestDigestMatched: true });
-    expect(await again.waitFor((f) => f.type === 'syncComplete')).toMatchObject({ sentCount: 0, deletedUids: [] });
-    expect(again.frames.filter((f) => f.type === 'object')).toEqual([]);
+    // Nothing follows welcome: no syncComplete, no objects; a label change then arrives as usual.
+    await core.patchNamespacedPod(
+      { name: 'digest', namespace: 'default', body: { metadata: { labels: { tier: 'core' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const next = await again.waitFor((f): f is Frame & ObjectFrame => f.type === 'object');
+    expect(next).toMatchObject({ name: 'digest', eventType: 'MODIFIED' });
+    expect(again.frames.map((f) => f.type)).toEqual(['welcome', 'object']);
     await again.close();
 
     // A stale digest: welcome asks for the manifest.

@@ -14,6 +14,7 @@ import { NodeIndex } from './node-index';
 import { NodeSync } from './node-sync';
 
 export { NodeIndex, type IndexedObject, type ObjectMeta, type SyncedKind } from './node-index';
+export type { DigestMatch } from './node-sync';
 export { podReferences } from './references';
 
 export const edgeSyncModule: CloudModule = {

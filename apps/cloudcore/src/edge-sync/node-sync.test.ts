@@ -193,14 +193,40 @@ describe('NodeIndex + NodeSync', () => {
     index.onChange((node, meta) => node === 'edge-1' && again.changed(meta));
     expect(again.matchDigest('')).toBeUndefined();
     expect(again.matchDigest('sha256:other')).toBeUndefined();
-    const held = again.matchDigest(digest);
-    expect(held?.size).toBe(2);
-    again.resume(held ?? new Map());
+    const match = again.matchDigest(digest);
+    expect(match?.held.size).toBe(2);
+    if (!match) return;
+    again.resume(match);
     second.ackAll();
-    expect(second.sent).toEqual([{ type: 'syncComplete', deletedUids: [], sentCount: 0 }]);
+    expect(second.sent).toEqual([]); // welcome said so; no syncComplete
     index.upsert('ConfigMap', cm('conf', '3', { a: 'new' }));
     second.ackAll();
     expect(objects(second.sent)).toEqual(['MODIFIED ConfigMap/conf@3']);
+  });
+
+  it('after a matched digest, names what was unbound before welcome in DELETED frames', () => {
+    const index = new NodeIndex();
+    index.upsert('Pod', pod('p', 'edge-1', '1'));
+    index.upsert('Pod', pod('q', 'edge-1', '2'));
+    const first = fakeSession('edge-1');
+    const sync = new NodeSync(first.session, index, createMetrics(), withDefaults());
+    sync.onManifest({ type: 'manifest', entries: [], part: 0, complete: true });
+    first.ackAll();
+    const digest = manifestDigest(
+      first.sent
+        .filter((f): f is ObjectFrame => f.type === 'object')
+        .map((f) => ({ uid: f.uid, contentHash: f.contentHash })),
+    );
+    const second = fakeSession('edge-1');
+    const again = new NodeSync(second.session, index, createMetrics(), withDefaults());
+    index.onChange((node, meta) => node === 'edge-1' && again.changed(meta));
+    const match = again.matchDigest(digest);
+    if (!match) throw new Error('digest should match');
+    index.remove('Pod', pod('q', 'edge-1', '3')); // between hello and welcome
+    again.resume(match);
+    second.ackAll();
+    expect(objects(second.sent)).toEqual(['DELETED Pod/q@2']);
+    expect(again.heldCount()).toBe(1);
   });
 
   it('binds devices by spec.nodeName and sends their DeviceModel first', () => {

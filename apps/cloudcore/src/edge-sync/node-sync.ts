@@ -30,6 +30,12 @@ const DELETED = '\u0000deleted';
 /** Manifest parts accepted per resync (with 10,000 entries each: a million objects). */
 const MAX_MANIFEST_PARTS = 100;
 
+/** What the node holds when its digest matched: uid -> content hash, and the objects' names for DELETED frames. */
+export interface DigestMatch {
+  readonly held: Map<string, string>;
+  readonly metas: Map<string, ObjectMeta>;
+}
+
 const tokenOf = (entry: Pick<ManifestEntry, 'resourceVersion' | 'contentHash'>): string =>
   entry.contentHash || `rv:${entry.resourceVersion}`;
 
@@ -84,17 +90,38 @@ export class NodeSync implements ObjectSource {
    * now: pass it to resume() after welcome. undefined when the digests differ
    * (the edge then sends its manifest).
    */
-  matchDigest(digest: string): Map<string, string> | undefined {
+  matchDigest(digest: string): DigestMatch | undefined {
     if (!digest) return undefined;
     const held = new Map<string, string>();
-    for (const entry of this.index.desiredFor(this.session.nodeName)) held.set(entry.meta.uid, contentHashOf(entry));
+    const metas = new Map<string, ObjectMeta>();
+    for (const entry of this.index.desiredFor(this.session.nodeName)) {
+      held.set(entry.meta.uid, contentHashOf(entry));
+      metas.set(entry.meta.uid, entry.meta);
+    }
     const entries = [...held].map(([uid, contentHash]) => ({ uid, contentHash }));
-    return manifestDigest(entries) === digest ? held : undefined;
+    return manifestDigest(entries) === digest ? { held, metas } : undefined;
   }
 
-  /** Starts live sync from what matchDigest() found the node to hold. */
-  resume(held: Map<string, string>): void {
-    this.startResync(held);
+  /**
+   * Starts live sync from what matchDigest() found the node to hold. No
+   * syncComplete follows (welcome already said the edge is in sync): what
+   * changed since the match goes as ordinary events, an object unbound
+   * meanwhile as DELETED.
+   */
+  resume(match: DigestMatch): void {
+    this.held.clear();
+    this.inFlight.clear();
+    for (const [uid, token] of match.held) this.held.set(uid, token);
+    const node = this.session.nodeName;
+    for (const [uid, meta] of match.metas) {
+      const bound = this.index.boundTo(node, uid);
+      if (!bound) this.tombstones.set(uid, meta);
+      if (!bound || !holdsCurrent(this.held.get(uid), bound)) this.session.markDirty(uid);
+    }
+    for (const entry of this.index.desiredFor(node)) {
+      if (!holdsCurrent(this.held.get(entry.meta.uid), entry)) this.session.markDirty(entry.meta.uid);
+    }
+    this.attach();
   }
 
   /** The index says `meta` may have changed for this node. */
@@ -167,10 +194,13 @@ export class NodeSync implements ObjectSource {
       if (!holdsCurrent(this.held.get(entry.meta.uid), entry)) this.session.markDirty(entry.meta.uid);
     }
     this.session.markDirty(SYNC_KEY);
-    if (!this.attached) {
-      this.attached = true;
-      this.session.setObjectSource(this);
-    }
+    this.attach();
+  }
+
+  private attach(): void {
+    if (this.attached) return;
+    this.attached = true;
+    this.session.setObjectSource(this);
   }
 
   private names(meta: ObjectMeta) {

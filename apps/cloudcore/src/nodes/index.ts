@@ -17,7 +17,7 @@ import { ensureNode, isReady, patchLabels, statusUnchanged, writeNodeStatus } fr
 
 export { EDGE_ROLE_LABEL, ensureNode, writeNodeStatus } from './node-object';
 export { LEASE_NAMESPACE, renewLease } from './lease';
-export { NodeOwnership, OWNERSHIP_LEASE_PREFIX, type OwnershipOptions } from './ownership';
+export { NodeOwnership, OWNERSHIP_LEASE_PREFIX, REPLICA_LEASE_PREFIX, type OwnershipOptions } from './ownership';
 
 export const nodesModule: CloudModule = {
   name: 'nodes',
@@ -39,11 +39,27 @@ export const nodesModule: CloudModule = {
       replicaId: ctx.config.serverId,
       durationSeconds: ctx.config.leaseDurationSeconds,
     });
-    const keepalive = { coordination, core, ownership, lease, log };
+    const keepalive = { coordination, core, lease, log };
     /** The Node as read at connect, until the edge's first node status (sent on every connect) uses it. */
     const connectedNode = new Map<EdgeSession, V1Node>();
 
+    // This replica is alive to the others only while its lease is renewed; nodes wait for the first write.
+    const firstBeat = ownership.heartbeat();
+    firstBeat.catch(() => undefined); // reported by the loop below
+    const heartbeats = setInterval(() => {
+      ownership.heartbeat().then(
+        (state) => {
+          if (state !== 'fenced') return;
+          log.warn('replica lease was not renewed in time; closing every session (its nodes may be served elsewhere)');
+          for (const session of ctx.sessions.all()) session.close('GOING_AWAY', 'cloudcore replica lost its lease');
+        },
+        (err: unknown) => log.warn('replica lease renewal failed', { error: errorMessage(err) }),
+      );
+    }, lease.renewIntervalMs);
+    signal.addEventListener('abort', () => clearInterval(heartbeats), { once: true });
+
     ctx.sessions.onOpen(async (session) => {
+      await firstBeat;
       const owned = await ownership.acquire(session.nodeName, session.signal);
       if (!owned.ok) {
         const message = `node ${session.nodeName} is still served by replica ${owned.holder}; retry later`;
@@ -55,7 +71,7 @@ export const nodesModule: CloudModule = {
       const node = isReady(current) ? current : await writeNodeStatus(core, session.nodeName, {}, current);
       connectedNode.set(session, node);
       const first = await renewLease(coordination, core, node, lease);
-      keepNodeAlive(keepalive, session, node, { ownership: owned.lease, node: first });
+      keepNodeAlive(keepalive, session, node, first);
     });
 
     ctx.sessions.onClose(async (session) => {

@@ -1,4 +1,4 @@
-/** The node ownership rule against a real API server (kube-lite). */
+/** The node ownership rule, and replica liveness, against a real API server (kube-lite). */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../kubeconfig';
-import { NodeOwnership, OWNERSHIP_LEASE_PREFIX } from './ownership';
+import { NodeOwnership, OWNERSHIP_LEASE_PREFIX, REPLICA_LEASE_PREFIX } from './ownership';
 
 const NAMESPACE = 'kedge-system';
 let dir: string;
@@ -31,33 +31,34 @@ afterAll(async () => {
 });
 
 describe('node ownership lease', () => {
-  it('creates the lease for the first replica and lets it renew', async () => {
+  it('creates the lease for the first replica', async () => {
     const a = replica('replica-a');
-    const got = await a.acquire('n1', never);
-    expect(got.ok).toBe(true);
+    expect(await a.heartbeat()).toBe('alive');
+    expect((await a.acquire('n1', never)).ok).toBe(true);
     const lease = await api.readNamespacedLease({ name: `${OWNERSHIP_LEASE_PREFIX}n1`, namespace: NAMESPACE });
     expect(lease.spec?.holderIdentity).toBe('replica-a');
-    const renewed = await a.renew('n1', got.ok ? got.lease : undefined);
-    expect(renewed).not.toBe('lost');
+    const own = await api.readNamespacedLease({ name: `${REPLICA_LEASE_PREFIX}replica-a`, namespace: NAMESPACE });
+    expect(own.spec?.holderIdentity).toBe('replica-a');
   });
 
-  it('keeps a live lease from another replica until it is released', async () => {
+  it('keeps a node of a live replica until it is released', async () => {
     const a = replica('replica-a');
     const b = replica('replica-b');
+    await a.heartbeat();
     expect((await a.acquire('n2', never)).ok).toBe(true);
     expect(await b.acquire('n2', never)).toEqual({ ok: false, holder: 'replica-a' });
     await a.release('n2');
     expect((await b.acquire('n2', never)).ok).toBe(true);
     expect(await b.holder('n2')).toBe('replica-b');
-    // The old holder finds out at its next renewal.
-    expect(await a.renew('n2', undefined)).toBe('lost');
   });
 
-  it('takes over a lease that went stale, and the release of a non-holder changes nothing', async () => {
+  it('takes over the nodes of a replica whose lease went stale; its late release changes nothing', async () => {
     const dead = replica('replica-dead', 1);
+    await dead.heartbeat();
     expect((await dead.acquire('n3', never)).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 1_200));
     const b = replica('replica-b');
+    expect((await b.acquire('n3', never)).ok).toBe(false); // alive for another second
+    await new Promise((r) => setTimeout(r, 1_200));
     expect((await b.acquire('n3', never)).ok).toBe(true);
     await dead.release('n3');
     expect(await b.holder('n3')).toBe('replica-b');
@@ -65,11 +66,25 @@ describe('node ownership lease', () => {
     expect(lease.spec?.leaseTransitions).toBe(1);
   });
 
+  it('counts a holder without a replica lease as gone', async () => {
+    expect((await replica('replica-ghost').acquire('n5', never)).ok).toBe(true);
+    expect((await replica('replica-b').acquire('n5', never)).ok).toBe(true);
+  });
+
+  it('fences a replica whose own lease lapsed before it renewed it again', async () => {
+    const slow = replica('replica-slow', 1);
+    expect(await slow.heartbeat()).toBe('alive');
+    expect(await slow.heartbeat()).toBe('alive');
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(await slow.heartbeat()).toBe('fenced');
+    expect(await slow.heartbeat()).toBe('alive');
+  });
+
   it('lets exactly one of two racing replicas win', async () => {
-    const results = await Promise.all([
-      replica('replica-a').acquire('n4', never),
-      replica('replica-b').acquire('n4', never),
-    ]);
+    const a = replica('replica-a');
+    const b = replica('replica-b');
+    await Promise.all([a.heartbeat(), b.heartbeat()]);
+    const results = await Promise.all([a.acquire('n4', never), b.acquire('n4', never)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
 });

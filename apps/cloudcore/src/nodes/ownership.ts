@@ -1,21 +1,25 @@
 /**
  * Which cloudcore replica serves a node: Lease `<namespace>/kedge-node-<node>`,
- * holderIdentity = the replica's serverId. The rule:
+ * holderIdentity = the replica's serverId, written when a node connects and
+ * when it leaves, never renewed. Whether its holder is alive is one Lease per
+ * replica, `<namespace>/kedge-replica-<serverId>`, renewed every interval:
+ * the API cost of ownership does not grow with the number of nodes. The rule:
  *
- * 1. On connect (before welcome) a replica takes the lease when it is absent,
- *    already its own, released (no holder), or stale: not renewed for
- *    leaseDurationSeconds, judged by renewTime or, against clock skew, by
- *    seeing the same version unchanged that long.
- * 2. While another replica holds a live lease, the new connection waits (at
- *    most maxWaitMs, polling) for it to be released or go stale; then it is
- *    refused and the edge redials with its backoff.
- * 3. The holder renews the lease with the node Lease while connected. A
- *    renewal that finds another holder ends the session (REPLACED): the node
- *    is served elsewhere now.
- * 4. When the session ends (and no newer session of the node is on this
- *    replica), the holder releases the lease: a node moving between live
- *    replicas moves at once. A replica that dies releases nothing; its nodes
- *    are taken over once their leases go stale.
+ * 1. On connect (before welcome) a replica takes the node's lease when it is
+ *    absent, already its own, released (no holder), or held by a replica
+ *    that is not alive: its replica lease absent, or not renewed for
+ *    leaseDurationSeconds (judged by renewTime or, against clock skew, by
+ *    seeing the same version unchanged that long).
+ * 2. While a live replica holds the node, the new connection waits (at most
+ *    maxWaitMs, polling) for it to be released or for that replica to die;
+ *    then it is refused and the edge redials with its backoff.
+ * 3. A replica that could not renew its own lease for leaseDurationSeconds
+ *    may have lost its nodes to others: it closes every session (fencing),
+ *    and the edges reconnect to whoever serves them now.
+ * 4. When a session ends (and no newer session of the node is on this
+ *    replica), the holder releases the node's lease: a node moving between
+ *    live replicas moves at once. A replica that dies releases nothing; its
+ *    nodes are taken over once its replica lease goes stale.
  *
  * Writes are replaces with the read resourceVersion, so two replicas racing
  * for one node cannot both win.
@@ -24,6 +28,7 @@ import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/c
 import { isConflict, isNotFound } from '../kube';
 
 export const OWNERSHIP_LEASE_PREFIX = 'kedge-node-';
+export const REPLICA_LEASE_PREFIX = 'kedge-replica-';
 
 export interface OwnershipOptions {
   /** Namespace of the leases (cloudcore's namespace, kedge-system). */
@@ -40,6 +45,7 @@ export interface OwnershipOptions {
 export type Acquired = { ok: true; lease: V1Lease } | { ok: false; holder: string };
 
 const leaseName = (nodeName: string) => `${OWNERSHIP_LEASE_PREFIX}${nodeName}`;
+const replicaLeaseName = (replicaId: string) => `${REPLICA_LEASE_PREFIX}${replicaId}`;
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const done = () => {
@@ -52,6 +58,11 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 export class NodeOwnership {
+  /** Replica lease versions seen, and since when (clock-skew guard of isAlive). */
+  private readonly replicaVersions = new Map<string, { version: string; since: number }>();
+  private replicaLease: V1Lease | undefined;
+  private lastHeartbeat = 0;
+
   constructor(
     private readonly api: CoordinationV1Api,
     private readonly options: OwnershipOptions,
@@ -70,12 +81,24 @@ export class NodeOwnership {
   }
 
   private read(nodeName: string): Promise<V1Lease | undefined> {
-    return this.api
-      .readNamespacedLease({ name: leaseName(nodeName), namespace: this.options.namespace })
-      .catch((err: unknown) => {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      });
+    return this.readLease(leaseName(nodeName));
+  }
+
+  private readLease(name: string): Promise<V1Lease | undefined> {
+    return this.api.readNamespacedLease({ name, namespace: this.options.namespace }).catch((err: unknown) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+  }
+
+  private create(name: string, spec: V1Lease['spec']): Promise<V1Lease> {
+    const body: V1Lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, namespace: this.options.namespace },
+      spec,
+    };
+    return this.api.createNamespacedLease({ namespace: this.options.namespace, body });
   }
 
   private replace(lease: V1Lease, spec: V1Lease['spec']): Promise<V1Lease> {
@@ -89,22 +112,11 @@ export class NodeOwnership {
   /** Takes the node's lease by the rule above; `{ ok: false }` when another replica kept it for maxWaitMs. */
   async acquire(nodeName: string, signal: AbortSignal): Promise<Acquired> {
     const deadline = Date.now() + (this.options.maxWaitMs ?? 20_000);
-    let seen: { version: string; since: number } | undefined;
     for (;;) {
       const lease = await this.read(nodeName);
       try {
-        if (!lease) {
-          const body: V1Lease = {
-            apiVersion: 'coordination.k8s.io/v1',
-            kind: 'Lease',
-            metadata: { name: leaseName(nodeName), namespace: this.options.namespace },
-            spec: this.spec(undefined),
-          };
-          return { ok: true, lease: await this.api.createNamespacedLease({ namespace: this.options.namespace, body }) };
-        }
-        const version = lease.metadata?.resourceVersion ?? '';
-        if (seen?.version !== version) seen = { version, since: Date.now() };
-        if (this.isFree(lease, seen.since)) return { ok: true, lease: await this.replace(lease, this.spec(lease)) };
+        if (!lease) return { ok: true, lease: await this.create(leaseName(nodeName), this.spec(undefined)) };
+        if (await this.isFree(lease)) return { ok: true, lease: await this.replace(lease, this.spec(lease)) };
       } catch (err) {
         if (!isConflict(err)) throw err; // another replica wrote first: look again
         continue;
@@ -114,27 +126,51 @@ export class NodeOwnership {
     }
   }
 
-  private isFree(lease: V1Lease, unchangedSince: number): boolean {
+  /** Free for this replica: no holder, this replica, or a holder that is not alive. */
+  private async isFree(lease: V1Lease): Promise<boolean> {
     const holder = lease.spec?.holderIdentity;
     if (!holder || holder === this.options.replicaId) return true;
-    const durationMs = (lease.spec?.leaseDurationSeconds ?? this.options.durationSeconds) * 1000;
-    const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
-    return Date.now() - renewed > durationMs || Date.now() - unchangedSince > durationMs;
+    return !(await this.isAlive(holder));
   }
 
-  /** Renews from `known`; 'lost' when another replica holds the lease now. */
-  async renew(nodeName: string, known: V1Lease | undefined): Promise<V1Lease | 'lost'> {
-    if (known) {
-      try {
-        return await this.replace(known, this.spec(known));
-      } catch (err) {
-        if (!isConflict(err) && !isNotFound(err)) throw err;
-      }
+  /**
+   * Whether `replicaId` renewed its replica lease within its duration. A
+   * version seen unchanged for that long also counts as stale, so a holder
+   * whose clock runs behind is still found dead.
+   */
+  private async isAlive(replicaId: string): Promise<boolean> {
+    const lease = await this.readLease(replicaLeaseName(replicaId));
+    if (!lease) return false;
+    const durationMs = (lease.spec?.leaseDurationSeconds ?? this.options.durationSeconds) * 1000;
+    const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
+    const version = lease.metadata?.resourceVersion ?? '';
+    const seen = this.replicaVersions.get(replicaId);
+    if (seen?.version !== version) this.replicaVersions.set(replicaId, { version, since: Date.now() });
+    const unchangedSince = this.replicaVersions.get(replicaId)?.since ?? Date.now();
+    return Date.now() - renewed <= durationMs && Date.now() - unchangedSince <= durationMs;
+  }
+
+  /**
+   * Renews this replica's lease (creating it at first). Resolves 'fenced'
+   * when the previous successful renewal is older than the lease duration:
+   * other replicas may have taken this replica's nodes meanwhile.
+   */
+  async heartbeat(): Promise<'alive' | 'fenced'> {
+    const name = replicaLeaseName(this.options.replicaId);
+    const fenced = this.lastHeartbeat !== 0 && Date.now() - this.lastHeartbeat > this.options.durationSeconds * 1000;
+    const spec = { ...this.spec(this.replicaLease), leaseTransitions: undefined };
+    try {
+      this.replicaLease = this.replicaLease
+        ? await this.replace(this.replicaLease, spec)
+        : await this.create(name, spec);
+    } catch (err) {
+      if (!isConflict(err) && !isNotFound(err)) throw err;
+      // Written by an earlier run of this replica, or deleted: start from what is there.
+      const current = await this.readLease(name);
+      this.replicaLease = current ? await this.replace(current, spec) : await this.create(name, spec);
     }
-    const current = await this.read(nodeName);
-    if (current?.spec?.holderIdentity && current.spec.holderIdentity !== this.options.replicaId) return 'lost';
-    const acquired = await this.acquire(nodeName, new AbortController().signal);
-    return acquired.ok ? acquired.lease : 'lost';
+    this.lastHeartbeat = Date.now();
+    return fenced ? 'fenced' : 'alive';
   }
 
   /** Clears the holder if it is still this replica, so another replica may take the node at once. */

@@ -158,6 +158,12 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
     delivery.upsert({ kind, namespace, name, uid, resourceVersion, body: body as Record<string, unknown> });
   };
 
+  const markSynced = (sent: number, deleted: number): void => {
+    synced = true;
+    log.info('synced with cloud', { sent, deleted });
+    deps.onSynced?.();
+  };
+
   const onSyncComplete = (frame: FrameOf<'syncComplete'>): void => {
     for (const uid of frame.deletedUids) {
       const removed = store.objects.delete(uid);
@@ -166,9 +172,7 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
         delivery.remove(removed);
       }
     }
-    synced = true;
-    log.info('synced with cloud', { sent: frame.sentCount, deleted: frame.deletedUids.length });
-    deps.onSynced?.();
+    markSynced(frame.sentCount, frame.deletedUids.length);
   };
 
   /** What the edge holds, in parts; sent after welcome unless the cloud matched the digest. */
@@ -208,9 +212,10 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
           compression: frame.compression,
         });
         deps.onWelcome?.(frame);
-        // A matched digest means the cloud already knows what this node holds.
-        if (!frame.manifestDigestMatched) sendManifest();
         sender.start();
+        // A matched digest: the cloud knows what this node holds, and this node holds all of it.
+        if (frame.manifestDigestMatched) markSynced(0, 0);
+        else sendManifest();
         return;
       case 'object':
         return onObject(frame);

@@ -67,7 +67,6 @@ export class FakeCloud {
           serverId: 'fake',
           manifestDigestMatched: matched,
         });
-        if (matched) this.send({ id: 0, type: 'syncComplete', deletedUids: [], sentCount: 0 });
       } else if (frame.type === 'manifest') {
         manifest.push(...frame.entries);
         if (frame.complete) this.sendDifference(manifest);
