@@ -114,9 +114,9 @@ export class NodeSync implements ObjectSource {
     for (const [uid, token] of match.held) this.held.set(uid, token);
     const node = this.session.nodeName;
     for (const [uid, meta] of match.metas) {
-      const bound = this.index.boundTo(node, uid);
-      if (!bound) this.tombstones.set(uid, meta);
-      if (!bound || !holdsCurrent(this.held.get(uid), bound)) this.session.markDirty(uid);
+      if (this.index.boundTo(node, uid)) continue;
+      this.tombstones.set(uid, meta);
+      this.session.markDirty(uid);
     }
     for (const entry of this.index.desiredFor(node)) {
       if (!holdsCurrent(this.held.get(entry.meta.uid), entry)) this.session.markDirty(entry.meta.uid);

@@ -6,8 +6,7 @@
  * connected; node status frames go to nodes/status, with kubernetes.io/arch
  * and os labels from nodeInfo.
  */
-import { CoordinationV1Api, CoreV1Api, type V1Node, type V1NodeStatus } from '@kubernetes/client-node';
-import type { EdgeSession } from '../hub';
+import { CoordinationV1Api, CoreV1Api, type V1NodeStatus } from '@kubernetes/client-node';
 import type { CloudModule } from '../context';
 import { FrameRejectedError, errorMessage } from '../errors';
 import { keepNodeAlive } from './keepalive';
@@ -40,26 +39,25 @@ export const nodesModule: CloudModule = {
       durationSeconds: ctx.config.leaseDurationSeconds,
     });
     const keepalive = { coordination, core, lease, log };
-    /** The Node as read at connect, until the edge's first node status (sent on every connect) uses it. */
-    const connectedNode = new Map<EdgeSession, V1Node>();
-
-    // This replica is alive to the others only while its lease is renewed; nodes wait for the first write.
-    const firstBeat = ownership.heartbeat();
-    firstBeat.catch(() => undefined); // reported by the loop below
-    const heartbeats = setInterval(() => {
+    // This replica is alive to the others only while its lease is renewed; nodes wait for its first write.
+    let markAlive!: () => void;
+    const alive = new Promise<void>((resolve) => (markAlive = resolve));
+    const heartbeat = () =>
       ownership.heartbeat().then(
         (state) => {
+          markAlive();
           if (state !== 'fenced') return;
           log.warn('replica lease was not renewed in time; closing every session (its nodes may be served elsewhere)');
           for (const session of ctx.sessions.all()) session.close('GOING_AWAY', 'cloudcore replica lost its lease');
         },
         (err: unknown) => log.warn('replica lease renewal failed', { error: errorMessage(err) }),
       );
-    }, lease.renewIntervalMs);
+    void heartbeat();
+    const heartbeats = setInterval(heartbeat, lease.renewIntervalMs);
     signal.addEventListener('abort', () => clearInterval(heartbeats), { once: true });
 
     ctx.sessions.onOpen(async (session) => {
-      await firstBeat;
+      await alive;
       const owned = await ownership.acquire(session.nodeName, session.signal);
       if (!owned.ok) {
         const message = `node ${session.nodeName} is still served by replica ${owned.holder}; retry later`;
@@ -69,13 +67,11 @@ export const nodesModule: CloudModule = {
       const current = await ensureNode(core, session.nodeName, {});
       // Back within the Lease's grace (a link blip, a cloudcore restart): the Node still says Ready.
       const node = isReady(current) ? current : await writeNodeStatus(core, session.nodeName, {}, current);
-      connectedNode.set(session, node);
       const first = await renewLease(coordination, core, node, lease);
       keepNodeAlive(keepalive, session, node, first);
     });
 
     ctx.sessions.onClose(async (session) => {
-      connectedNode.delete(session);
       if (ctx.sessions.get(session.nodeName)) return; // a newer session of the node is on this replica
       await ownership.release(session.nodeName).catch((err: unknown) => {
         log.warn('releasing node ownership failed', { node: session.nodeName, error: errorMessage(err) });
@@ -100,10 +96,10 @@ export const nodesModule: CloudModule = {
           `node status body is not JSON: ${errorMessage(err)}`,
         );
       }
-      const known = connectedNode.get(session);
-      connectedNode.delete(session);
-      if (known && statusUnchanged(known, status)) return 'unchanged';
-      const node = await writeNodeStatus(core, session.nodeName, status, known);
+      // The same status again (the 5-minute refresh) is read, not written.
+      const current = await core.readNode({ name: session.nodeName });
+      if (statusUnchanged(current, status)) return 'unchanged';
+      const node = await writeNodeStatus(core, session.nodeName, status, current);
       const info = status.nodeInfo;
       const labels: Record<string, string> = {};
       if (info?.architecture && node.metadata?.labels?.['kubernetes.io/arch'] !== info.architecture)

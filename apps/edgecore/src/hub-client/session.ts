@@ -175,9 +175,10 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
     markSynced(frame.sentCount, frame.deletedUids.length);
   };
 
-  /** What the edge holds, in parts; sent after welcome unless the cloud matched the digest. */
+  // What the edge holds: its digest goes in hello, the list itself after welcome
+  // unless the cloud matched the digest. Objects arrive only after welcome, so it stays true.
+  const manifest = store.objects.manifest();
   const sendManifest = (): void => {
-    const manifest = store.objects.manifest();
     const partSize = options.limits.maxManifestEntries;
     const parts = Math.max(1, Math.ceil(manifest.length / partSize));
     for (let part = 0; part < parts; part++) {
@@ -315,7 +316,7 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
       compression: [COMPRESSION.permessageDeflate],
       nodeName: options.nodeName,
       agentVersion: options.agentVersion,
-      manifestDigest: manifestDigest(store.objects.manifest()),
+      manifestDigest: manifestDigest(manifest),
     });
   });
 }
