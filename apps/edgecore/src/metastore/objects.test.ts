@@ -1,24 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { DB_FILE, SCHEMA_VERSION } from './db';
-import { IN_MEMORY, isNewerVersion, openMetastore, type Metastore, type StoredObject } from './index';
+import { IN_MEMORY, isNewerVersion, openMetastore, type StoredObject } from './index';
+import { useTempStores } from './test-support';
 
-const dirs: string[] = [];
-const stores: Metastore[] = [];
-function tempStore(): { dir: string; store: Metastore } {
-  const dir = mkdtempSync(join(tmpdir(), 'kedge-metastore-'));
-  dirs.push(dir);
-  const store = openMetastore(dir);
-  stores.push(store);
-  return { dir, store };
-}
-afterEach(() => {
-  for (const store of stores.splice(0)) if (store.db.open) store.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { tempDir, open, tempStore } = useTempStores('kedge-metastore-');
 
 function pod(uid: string, resourceVersion: string, name = `pod-${uid}`): StoredObject {
   return {
@@ -84,15 +71,13 @@ describe('ObjectStore', () => {
   });
 
   it('upgrades a version 1 database: objects keep their data and get an empty content hash', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kedge-metastore-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const old = new Database(join(dir, DB_FILE));
     old.exec(`CREATE TABLE objects (uid TEXT PRIMARY KEY, kind TEXT NOT NULL, namespace TEXT NOT NULL,
       name TEXT NOT NULL, resourceVersion TEXT NOT NULL, body TEXT NOT NULL)`);
     old.prepare("INSERT INTO objects VALUES ('u1', 'Pod', 'default', 'web', '3', '{}')").run();
     old.close();
-    const store = openMetastore(dir);
-    stores.push(store);
+    const store = open(dir);
     expect(store.objects.manifest()).toEqual([{ uid: 'u1', resourceVersion: '3', contentHash: '' }]);
     expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     store.objects.put(pod('u1', '4'));
@@ -100,8 +85,7 @@ describe('ObjectStore', () => {
   });
 
   it('refuses a database written by a newer edgecore, naming both versions', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kedge-metastore-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const newer = new Database(join(dir, DB_FILE));
     newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     newer.close();
@@ -111,8 +95,7 @@ describe('ObjectStore', () => {
   });
 
   it('can live in memory only, for hollow nodes', () => {
-    const store = openMetastore(IN_MEMORY);
-    stores.push(store);
+    const store = open(IN_MEMORY);
     store.objects.put(pod('m1', '1'));
     store.outbox.enqueue('Pod/default/pod-m1', 'podStatus', new Uint8Array([1]));
     expect(store.objects.manifest()).toEqual([{ uid: 'm1', resourceVersion: '1', contentHash: 'hash-1' }]);
@@ -123,8 +106,7 @@ describe('ObjectStore', () => {
     const { dir, store } = tempStore();
     store.objects.put(pod('u1', '4'));
     store.close();
-    const reopened = openMetastore(dir);
-    stores.push(reopened);
+    const reopened = open(dir);
     expect(reopened.objects.get('u1')?.resourceVersion).toBe('4');
     expect(reopened.db.pragma('journal_mode', { simple: true })).toBe('wal');
   });

@@ -1,24 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openMetastore, type Metastore } from './index';
+import { describe, expect, it } from 'vitest';
+import { useTempStores } from './test-support';
 
-const dirs: string[] = [];
-const stores: Metastore[] = [];
-function tempStore(): { dir: string; store: Metastore } {
-  const dir = mkdtempSync(join(tmpdir(), 'kedge-outbox-'));
-  dirs.push(dir);
-  const store = openMetastore(dir);
-  stores.push(store);
-  return { dir, store };
-}
-afterEach(() => {
-  for (const store of stores.splice(0)) if (store.db.open) store.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { open, tempStore } = useTempStores('kedge-outbox-');
 
 const text = (body: Uint8Array) => new TextDecoder().decode(body);
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -68,8 +53,7 @@ describe('Outbox', () => {
     const seq = store.outbox.enqueue('Pod/default/a', 'podStatus', bytes('x'));
     store.outbox.ack('Pod/default/a', seq);
     store.close();
-    const reopened = openMetastore(dir);
-    stores.push(reopened);
+    const reopened = open(dir);
     expect(reopened.outbox.enqueue('Pod/default/a', 'podStatus', bytes('y'))).toBeGreaterThan(seq);
   });
 
@@ -101,8 +85,7 @@ describe('Outbox', () => {
       timeout: 20_000,
     });
     expect(child.signal).toBe('SIGKILL');
-    const reopened = openMetastore(dir);
-    stores.push(reopened);
+    const reopened = open(dir);
     expect(reopened.objects.manifest()).toHaveLength(50);
     expect(reopened.outbox.size()).toBe(50);
     expect(text(reopened.outbox.pending(100)[49]!.body)).toBe('s49');
