@@ -204,6 +204,18 @@ describe('kedge against a cluster and cloudcore', { timeout: 300_000 }, () => {
   let tokenId = '';
   let caHash = '';
   const nodeDir = join(tmp, 'edge-e2e');
+  /** `kedge join` against this test's cloudcore with its token and CA hash, unless overridden. */
+  const kedgeJoin = (extra: string[], over: { cloud?: string; token?: string; caHash?: string } = {}) =>
+    kedge([
+      'join',
+      '--cloud',
+      over.cloud ?? `wss://127.0.0.1:${cloudPort}`,
+      '--token',
+      over.token ?? token,
+      '--ca-hash',
+      over.caHash ?? caHash,
+      ...extra,
+    ]);
 
   it('init prepares the namespace, CRDs and CA, and is idempotent', async () => {
     const first = await kedge(['init'], env());
@@ -266,33 +278,10 @@ describe('kedge against a cluster and cloudcore', { timeout: 300_000 }, () => {
       { cwd: root, stdio: 'ignore' },
     );
     await waitFor('cloudcore /ca.crt', async () =>
-      (
-        await kedge([
-          'join',
-          '--cloud',
-          `wss://127.0.0.1:${cloudPort}`,
-          '--token',
-          token,
-          '--ca-hash',
-          caHash,
-          '--node-name',
-          'probe',
-          '--data-dir',
-          join(tmp, 'probe'),
-        ])
-      ).code === 0
-        ? true
-        : undefined,
+      (await kedgeJoin(['--node-name', 'probe', '--data-dir', join(tmp, 'probe')])).code === 0 ? true : undefined,
     );
 
-    const r = await kedge([
-      'join',
-      '--cloud',
-      `wss://127.0.0.1:${cloudPort}`,
-      '--token',
-      token,
-      '--ca-hash',
-      caHash,
+    const r = await kedgeJoin([
       '--node-name',
       'edge-e2e',
       '--labels',
@@ -312,50 +301,19 @@ describe('kedge against a cluster and cloudcore', { timeout: 300_000 }, () => {
     expect(statSync(join(nodeDir, 'node.key')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(nodeDir, 'edgecore.yaml'), 'utf8')).toMatch(/nodeName: edge-e2e/);
 
-    const again = await kedge([
-      'join',
-      '--cloud',
-      `wss://127.0.0.1:${cloudPort}`,
-      '--token',
-      token,
-      '--ca-hash',
-      caHash,
-      '--node-name',
-      'edge-e2e',
-      '--data-dir',
-      nodeDir,
-    ]);
+    const again = await kedgeJoin(['--node-name', 'edge-e2e', '--data-dir', nodeDir]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already holds a joined node\nhint: run `kedge reset/);
   });
 
   it('join fails distinctly for a wrong CA hash (4), a wrong token (4), a revoked token (4) and a closed port (3)', async () => {
     const base = ['--node-name', 'edge-x', '--data-dir', join(tmp, 'edge-x')];
-    const cloud = `wss://127.0.0.1:${cloudPort}`;
-    const pin = await kedge([
-      'join',
-      '--cloud',
-      cloud,
-      '--token',
-      token,
-      '--ca-hash',
-      `sha256:${'0'.repeat(64)}`,
-      ...base,
-    ]);
+    const pin = await kedgeJoin(base, { caHash: `sha256:${'0'.repeat(64)}` });
     expect([pin.code, pin.stderr]).toEqual([
       4,
       expect.stringMatching(/CA hash is sha256:[0-9a-f]{64}, not the --ca-hash given/),
     ]);
-    const wrong = await kedge([
-      'join',
-      '--cloud',
-      cloud,
-      '--token',
-      `${tokenId}.0000000000000000`,
-      '--ca-hash',
-      caHash,
-      ...base,
-    ]);
+    const wrong = await kedgeJoin(base, { token: `${tokenId}.0000000000000000` });
     expect([wrong.code, wrong.stderr]).toEqual([4, expect.stringMatching(/rejected the token/)]);
 
     const extra = JSON.parse((await kedge(['token', 'create', '-o', 'json'], env())).stdout) as {
@@ -364,20 +322,11 @@ describe('kedge against a cluster and cloudcore', { timeout: 300_000 }, () => {
     };
     const revoked = await kedge(['token', 'revoke', extra.id], env());
     expect(revoked.code, revoked.stderr).toBe(0);
-    const afterRevoke = await kedge(['join', '--cloud', cloud, '--token', extra.token, '--ca-hash', caHash, ...base]);
+    const afterRevoke = await kedgeJoin(base, { token: extra.token });
     expect([afterRevoke.code, afterRevoke.stderr]).toEqual([4, expect.stringMatching(/unknown or was revoked/)]);
 
     const closed = await freePort();
-    const unreachable = await kedge([
-      'join',
-      '--cloud',
-      `wss://127.0.0.1:${closed}`,
-      '--token',
-      token,
-      '--ca-hash',
-      caHash,
-      ...base,
-    ]);
+    const unreachable = await kedgeJoin(base, { cloud: `wss://127.0.0.1:${closed}` });
     expect([unreachable.code, unreachable.stderr]).toEqual([
       3,
       expect.stringMatching(/cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/),
