@@ -6,7 +6,16 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { freePort, startProcess, tsxEntry, type EdgeNetwork, type ManagedProcess } from '@kedge/testkit';
+import {
+  createEdgeNetwork,
+  freePort,
+  startDelayRelay,
+  startProcess,
+  tsxEntry,
+  type DelayRelay,
+  type EdgeNetwork,
+  type ManagedProcess,
+} from '@kedge/testkit';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -79,6 +88,36 @@ export async function cloudMetric(cloud: Cloud, name: string, labels: Record<str
     if (wanted) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
+}
+
+export interface WeakLink {
+  readonly net: EdgeNetwork;
+  readonly relay: DelayRelay;
+  /** The cloud URL an edge inside `net` dials: the relay on the namespace's host address. */
+  readonly url: string;
+}
+
+/**
+ * A network namespace for one edge, shaped like its uplink, and a relay on
+ * its host-side address to cloudcore on loopback (which adds `delayMs` each way).
+ */
+export async function weakLink(
+  name: string,
+  subnetIndex: number,
+  cloudPort: number,
+  shape: { rateKbit?: number; lossPercent?: number; delayMs: number },
+): Promise<WeakLink> {
+  const net = await createEdgeNetwork({ name, subnetIndex });
+  if (shape.rateKbit) await net.shape({ rateKbit: shape.rateKbit });
+  if (shape.lossPercent) await net.loss(shape.lossPercent);
+  const relay = await startDelayRelay({
+    listenHost: net.hostAddress,
+    listenPort: 0,
+    targetHost: '127.0.0.1',
+    targetPort: cloudPort,
+    delayMs: shape.delayMs,
+  });
+  return { net, relay, url: `wss://${net.hostAddress}:${relay.port}` };
 }
 
 export interface EdgeNode {

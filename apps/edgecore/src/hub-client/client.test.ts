@@ -316,6 +316,35 @@ describe('HubClient session', () => {
     expect(dials).toBe(1); // the next attempt waits 990 ms
   });
 
+  it('counts a timed-out attempt against the next window, so a returning link is tried at once', async () => {
+    const starts: number[] = [];
+    start({
+      backoffBaseMs: 1_000,
+      unreachableBackoffCapMs: 600,
+      random: () => 0.99,
+      dial: async () => {
+        starts.push(Date.now());
+        await new Promise((r) => setTimeout(r, 600)); // a connect timeout
+        throw new CloudUnreachableError('no TCP answer within 600 ms', { url: 'wss://cloud' });
+      },
+    });
+    await until(() => starts.length >= 3, 'three attempts', 4_000);
+    const gaps = starts.slice(1).map((at, i) => at - (starts[i] ?? at));
+    // The 594 ms window is spent inside the 600 ms attempt: the next starts at once, not 594 ms later.
+    for (const gap of gaps) expect(gap).toBeLessThan(900);
+  });
+
+  it('redials within the short window after a lost session, but backs off fully when the cloud closes on it', async () => {
+    const hub = start({ backoffBaseMs: 60_000, backoffCapMs: 60_000, unreachableBackoffCapMs: 50, random: () => 0.99 });
+    await until(() => hub.state === 'synced', 'sync');
+    cloud.connection?.close(1006, ''); // cloudcore killed: no close frame
+    await until(() => cloud.sessions.length === 2 && hub.state === 'synced', 'redial in the 50 ms window', 2_000);
+    cloud.send({ id: 0, type: 'close', code: 'RATE_LIMITED', message: 'too many sessions' });
+    cloud.connection?.close(4007, 'too many sessions');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(cloud.sessions).toHaveLength(2); // the next attempt waits 59.4 s
+  });
+
   it('redials at once on reconnect()', async () => {
     const hub = start({ backoffBaseMs: 60_000, backoffCapMs: 60_000, random: () => 0.99 });
     await until(() => hub.state === 'synced', 'sync');

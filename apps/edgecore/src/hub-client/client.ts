@@ -6,7 +6,7 @@ import { Backoff } from './backoff';
 import { WS_CLOSE, type Connection, type Dialer } from './connection';
 import { Delivery } from './delivery';
 import type { HandlerRegistry } from './handlers/registry';
-import { closeReason, runSession } from './session';
+import { closeReason, runSession, type SessionResult } from './session';
 import { newHubStats, type HubStats } from './stats';
 
 /** Version edgecore announces in hello. */
@@ -25,11 +25,12 @@ export interface HubClientOptions {
   agentVersion?: string;
   /** First reconnect window. Default 1,000 ms. */
   backoffBaseMs?: number;
-  /** Widest reconnect window after the cloud answered and refused (e.g. HTTP 503 busy). Default 60,000 ms. */
+  /** Widest reconnect window after the cloud answered and refused (HTTP 503 busy, a close frame). Default 60,000 ms. */
   backoffCapMs?: number;
   /**
    * Widest reconnect window while the cloud does not answer at all (refused
-   * or timed-out TCP, TLS failure, lost link): short, so a node is back
+   * or timed-out TCP, TLS failure) and after a session lost without a refusal
+   * (link gone, cloudcore killed or shutting down): short, so a node is back
    * within seconds of a cloudcore restart or a link coming back, while the
    * cloud's handshake gate answers 503 to the excess of a storm, which then
    * backs off up to backoffCapMs. Default 5,000 ms.
@@ -146,27 +147,34 @@ export class HubClient {
       this.currentState = 'connecting';
       this.redialNow = false;
       let conn: Connection;
+      const dialedAt = Date.now();
       try {
         conn = await this.options.dial(signal);
       } catch (error) {
         this.currentState = 'offline';
         if (signal.aborted) break;
         const answered = error instanceof CloudUnreachableError && error.context.httpStatus !== undefined;
-        const delayMs = this.backoff.next(answered ? undefined : this.options.unreachableBackoffCapMs);
+        const windowMs = this.backoff.next(answered ? undefined : this.options.unreachableBackoffCapMs);
+        // The window runs from the start of the failed attempt: an attempt that waited out a
+        // connect timeout has already spent that much of it, so a returning link is found sooner.
+        const delayMs = answered ? windowMs : Math.max(0, windowMs - (Date.now() - dialedAt));
         log.warn('cannot reach cloud; retrying', { error, retryInMs: delayMs, attempt: this.backoff.attempts });
         await this.sleep(delayMs, signal);
         continue;
       }
-      await this.runConnection(conn, signal);
+      const ended = await this.runConnection(conn, signal);
       if (signal.aborted) break;
       if (this.redialNow) continue;
-      await this.sleep(this.backoff.next(), signal);
+      await this.sleep(
+        this.backoff.next(lostWithoutRefusal(ended) ? this.options.unreachableBackoffCapMs : undefined),
+        signal,
+      );
     }
     this.currentState = 'offline';
     await this.delivery.idle();
   }
 
-  private async runConnection(conn: Connection, signal: AbortSignal): Promise<void> {
+  private async runConnection(conn: Connection, signal: AbortSignal): Promise<SessionResult> {
     const { log } = this.options;
     this.current = conn;
     this.stats.connects++;
@@ -202,6 +210,7 @@ export class HubClient {
         livedMs,
       });
     }
+    return result;
   }
 
   private sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -218,3 +227,17 @@ export class HubClient {
     });
   }
 }
+
+/**
+ * The session ended because the link or the cloud process went away (no
+ * close frame, a dead peer, or the cloud shutting down), not because the cloud
+ * refused this node: a restarted cloudcore or a returning link is then found
+ * within the short window, while a cloud that closes on the node backs off fully.
+ */
+function lostWithoutRefusal(ended: SessionResult): boolean {
+  if (ended.cloudClose) return ended.cloudClose.code === 'GOING_AWAY';
+  return LOST_LINK_CODES.has(ended.close.code);
+}
+
+/** WebSocket close codes of a vanished peer: abnormal closure (no close frame), going away, dead peer. */
+const LOST_LINK_CODES: ReadonlySet<number> = new Set([1006, WS_CLOSE.goingAway, WS_CLOSE.deadPeer]);

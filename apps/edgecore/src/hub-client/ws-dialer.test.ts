@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -157,6 +158,24 @@ describe('webSocketDialer', () => {
     }
   });
 
+  it('gives up on a cloud that leaves its SYNs unanswered after connectTimeoutMs', async () => {
+    const silent = await unansweringListener();
+    try {
+      const startedAt = Date.now();
+      const err = await webSocketDialer({
+        ...options,
+        url: `wss://localhost:${silent.port}/v1/connect`,
+        connectTimeoutMs: 300,
+      })(new AbortController().signal).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CloudUnreachableError);
+      expect((err as Error).message).toContain('no TCP answer within 300 ms');
+      // Left to the kernel, the attempt would wait for SYN retransmits up to the 30 s handshake timeout.
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('speaks TLS 1.3 only: a cloud capped at TLS 1.2 is unreachable', async () => {
     server.setSecureContext({ ...serverTls, maxVersion: 'TLSv1.2' });
     const err = await webSocketDialer(options)(new AbortController().signal).catch((e: unknown) => e);
@@ -171,6 +190,44 @@ describe('webSocketDialer', () => {
     expect((err as Error).message).toContain(options.url);
   });
 });
+
+/**
+ * A listener whose SYNs go unanswered: a child process listens with a backlog
+ * of one and never accepts; once fillers fill its accept queue the kernel drops
+ * further SYNs, as a cut link does.
+ */
+async function unansweringListener(): Promise<{ port: number; close(): void }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const s = require('node:net').createServer();
+       s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+         console.log(s.address().port);
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);
+       });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
+  const port = Number(line.toString().trim());
+  const fillers = await Promise.all(
+    [0, 1].map(
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () => resolve(socket));
+          socket.once('error', reject);
+        }),
+    ),
+  );
+  return {
+    port,
+    close() {
+      for (const socket of fillers) socket.destroy();
+      child.kill('SIGKILL');
+    },
+  };
+}
 
 describe('proxyFor', () => {
   const url = 'wss://cloud.example.com:10000/v1/connect';
