@@ -26,6 +26,8 @@ describe('pki', () => {
     expect(cert.subject).toContain('CN=edge-1');
     expect(cert.subject).toContain(`O=${NODE_ORGANIZATION}`);
     expect(cert.keyUsage).toContain('1.3.6.1.5.5.7.3.2');
+    // Without basicConstraints, OpenSSL still refuses it as an issuer: its key usage lacks keyCertSign.
+    expect(cert.ca).toBe(false);
     expect(cert.verify(new NodeX509(pair.certPem).publicKey)).toBe(true);
     expect(Date.parse(cert.validTo) - Date.now()).toBeLessThanOrEqual(3600_000);
   });

@@ -126,8 +126,10 @@ export async function issueCertificate(
   options: IssueOptions,
 ): Promise<x509.X509Certificate> {
   const now = Date.now();
+  // No basicConstraints: it is optional in end-entity certificates, and a key usage without
+  // keyCertSign already keeps them from signing others. Every byte here rides in each TLS
+  // session ticket, so in every resumed reconnect of every node.
   const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([
       options.usage === 'client' ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth,

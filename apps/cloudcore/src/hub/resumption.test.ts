@@ -12,29 +12,23 @@ import {
 } from '../auth';
 import { makeCsr } from '../testing/test-edge';
 import { peerIdentity, type PeerIdentity } from './identity';
+import { edgeTlsOptions, SUBPROTOCOL } from './server';
 
 const servers: Server[] = [];
 afterEach(() => {
   for (const server of servers.splice(0)) server.close();
 });
 
-/** A replica's TLS listener as the hub configures it: fresh server certificate, ticket keys from the CA. */
+/** A replica's TLS listener with the hub's options: fresh server certificate, ticket keys from the CA. */
 async function replica(ca: CaMaterial, port: number, seen: { resumed: boolean; identity: PeerIdentity }[]) {
   const pair = await issueServerCertificate(ca, ['127.0.0.1'], 3600_000);
-  const server = createServer(
-    {
-      key: pair.keyPem,
-      cert: pair.certPem,
-      ca: [ca.certPem],
-      requestCert: true,
-      rejectUnauthorized: false,
-      ticketKeys: sessionTicketKeys(ca),
-    },
-    (socket: TLSSocket) => {
-      seen.push({ resumed: socket.isSessionReused(), identity: peerIdentity(socket) });
-      socket.end('bye'); // tickets reach the client with the first data it reads
-    },
-  );
+  const options = edgeTlsOptions({ ...pair, caPem: ca.certPem, ticketKeys: sessionTicketKeys(ca) });
+  // The context a ticket is bound to must not depend on the process (Node's default hashes its argv).
+  expect(options.sessionIdContext).toBe(SUBPROTOCOL);
+  const server = createServer(options, (socket: TLSSocket) => {
+    seen.push({ resumed: socket.isSessionReused(), identity: peerIdentity(socket) });
+    socket.end('bye'); // tickets reach the client with the first data it reads
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return server;

@@ -41,6 +41,7 @@ const LEAN_CLIENT_HELLO = {
   minVersion: 'TLSv1.3',
   ciphers: 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256',
   ecdhCurve: 'X25519:prime256v1',
+  sigalgs: 'ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:rsa_pss_rsae_sha256:rsa_pkcs1_sha256',
 } as const;
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 4_000;
