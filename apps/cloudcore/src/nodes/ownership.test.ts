@@ -80,6 +80,16 @@ describe('node ownership lease', () => {
     expect(await slow.heartbeat()).toBe('alive');
   });
 
+  it('joins a renewal in flight instead of writing the lease twice', async () => {
+    const a = replica('replica-overlap');
+    const first = a.heartbeat();
+    expect(a.heartbeat()).toBe(first);
+    expect(await first).toBe('alive');
+    const next = a.heartbeat(); // the next interval writes again
+    expect(next).not.toBe(first);
+    expect(await next).toBe('alive');
+  });
+
   it('lets exactly one of two racing replicas win', async () => {
     const a = replica('replica-a');
     const b = replica('replica-b');

@@ -62,6 +62,7 @@ export class NodeOwnership {
   private readonly replicaVersions = new Map<string, { version: string; since: number }>();
   private replicaLease: V1Lease | undefined;
   private lastHeartbeat = 0;
+  private beating: Promise<'alive' | 'fenced'> | undefined;
 
   constructor(
     private readonly api: CoordinationV1Api,
@@ -153,9 +154,16 @@ export class NodeOwnership {
   /**
    * Renews this replica's lease (creating it at first). Resolves 'fenced'
    * when the previous successful renewal is older than the lease duration:
-   * other replicas may have taken this replica's nodes meanwhile.
+   * other replicas may have taken this replica's nodes meanwhile. A call
+   * while a renewal is in flight (an API slower than the interval) joins it
+   * rather than writing the same lease twice, which would only conflict.
    */
-  async heartbeat(): Promise<'alive' | 'fenced'> {
+  heartbeat(): Promise<'alive' | 'fenced'> {
+    this.beating ??= this.renewReplicaLease().finally(() => (this.beating = undefined));
+    return this.beating;
+  }
+
+  private async renewReplicaLease(): Promise<'alive' | 'fenced'> {
     const name = replicaLeaseName(this.options.replicaId);
     const fenced = this.lastHeartbeat !== 0 && Date.now() - this.lastHeartbeat > this.options.durationSeconds * 1000;
     const spec = { ...this.spec(this.replicaLease), leaseTransitions: undefined };
