@@ -162,6 +162,18 @@ describe('kube-lite API with kubectl', () => {
     expect(gone.stderr).toContain('Error from server (NotFound): configmaps "settings" not found');
   });
 
+  it('applies a List, as kubectl get -o yaml writes it, with default validation', async () => {
+    const item = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns } });
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [item('listed-a'), item('listed-b')] });
+    expect(await ok(['apply', '-f', '-'], list)).toBe('configmap/listed-a created\nconfigmap/listed-b created\n');
+    const exported = await ok(['get', 'cm', 'listed-a', 'listed-b', '-n', ns, '-o', 'yaml']);
+    expect(exported).toMatch(/^apiVersion: v1\nitems:/);
+    expect(await ok(['apply', '-f', '-'], exported)).toBe(
+      'configmap/listed-a configured\nconfigmap/listed-b configured\n',
+    );
+    await ok(['delete', 'cm', 'listed-a', 'listed-b', '-n', ns]);
+  });
+
   it('runs the pod verbs kubectl users reach for', async () => {
     const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: ${ns}\n  labels: {app: web}\nspec:\n  containers:\n  - name: web\n    image: kedge.local/busybox:1\n    command: [sleep, "3600"]\n`;
     await ok(['apply', '-f', '-'], pod);

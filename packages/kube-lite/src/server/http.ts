@@ -8,7 +8,7 @@ import { tokenMatches } from '../pki/kubeconfig';
 import type { TlsMaterial } from '../pki/tls';
 import type { Registry } from '../registry/registry';
 import { discovery, versionInfo } from './discovery';
-import { openApiGroupVersion, openApiRoot } from './openapi';
+import { OPENAPI_V2_PROTOBUF, openApiGroupVersion, openApiRoot, openApiV2 } from './openapi';
 import { sendError, sendJson, sendRaw } from './respond';
 import type { ResourceHandlerContext } from './resources';
 import { handleResource } from './resources';
@@ -32,6 +32,7 @@ async function route(deps: HttpServerDeps, req: IncomingMessage, res: ServerResp
   if (!publicPaths.has(path) && !tokenMatches(req.headers.authorization, deps.token)) throw apiErrors.unauthorized();
   if (path === '/version') return sendJson(res, 200, versionInfo());
   if (path === '/healthz' || path === '/livez' || path === '/readyz') return sendRaw(res, 200, 'ok', 'text/plain');
+  if (path === '/openapi/v2') return sendOpenApiV2(req, res);
   if (path === '/openapi/v3') return sendJson(res, 200, openApiRoot(deps.registry));
   if (path.startsWith('/openapi/v3/'))
     return sendJson(res, 200, openApiGroupVersion(deps.registry, path.slice('/openapi/v3/'.length)));
@@ -50,6 +51,15 @@ async function route(deps: HttpServerDeps, req: IncomingMessage, res: ServerResp
     ...(r.subresource !== undefined ? { subresource: r.subresource } : {}),
   };
   await handleResource(deps.resources, req, res, request);
+}
+
+const OPENAPI_V2 = openApiV2('Kubernetes', versionInfo().gitVersion ?? '');
+
+function sendOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
+  if (!(req.headers.accept ?? '').includes(OPENAPI_V2_PROTOBUF)) return sendRaw(res, 200, OPENAPI_V2.json);
+  // The media type asked for is not a valid Content-Type ('@'); API servers answer octet-stream.
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': OPENAPI_V2.protobuf.length });
+  res.end(OPENAPI_V2.protobuf);
 }
 
 export function createApiServer(deps: HttpServerDeps): Server {

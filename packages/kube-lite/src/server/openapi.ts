@@ -66,3 +66,30 @@ export function openApiGroupVersion(registry: Registry, path: string): unknown {
     components: { schemas: {} },
   };
 }
+
+/** What kubectl asks /openapi/v2 for: the gnostic protobuf encoding of the document. */
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+
+/**
+ * A minimal OpenAPI v2 document, with no definitions. kubectl validates a
+ * `kind: List` on the client against v2 (the server cannot be asked about a
+ * List); a model it cannot find there it leaves to the server, which still
+ * validates every item it is sent.
+ */
+export function openApiV2(title: string, version: string): { json: string; protobuf: Buffer } {
+  const json = JSON.stringify({ swagger: '2.0', info: { title, version }, paths: {} });
+  // openapi.v2.Document: swagger = 1, info = 2 (Info: title = 1, version = 2), paths = 8.
+  const info = Buffer.concat([protoString(1, title), protoString(2, version)]);
+  const protobuf = Buffer.concat([protoString(1, '2.0'), protoBytes(2, info), protoBytes(8, Buffer.alloc(0))]);
+  return { json, protobuf };
+}
+
+function protoString(field: number, value: string): Buffer {
+  return protoBytes(field, Buffer.from(value, 'utf8'));
+}
+
+/** A length-delimited protobuf field; the values here are short, so one-byte tags and lengths suffice. */
+function protoBytes(field: number, value: Buffer): Buffer {
+  if (field > 15 || value.length > 127) throw new RangeError(`field ${field} of ${value.length} bytes needs varints`);
+  return Buffer.concat([Buffer.from([(field << 3) | 2, value.length]), value]);
+}
