@@ -24,13 +24,55 @@ import {
 } from '../util/objects';
 import { isPodAvailable, isPodReady, msUntilAvailable, podPhase } from '../util/pods';
 import { CONTROLLER_UID_INDEX } from '../replicaset/controller';
-import { REVISION_HASH_LABEL, daemonPod, placement, targetNode, templateOf } from './placement';
+import { REVISION_HASH_LABEL, daemonPod, placement, targetNode, templateOf, type Placement } from './placement';
 
 interface Ctx {
   api: ControllerApi;
   daemonSets: Informer;
   pods: Informer;
   nodes: Informer;
+  placements: PlacementCache;
+  /** Node name → its labels and taints, what placement depends on. */
+  shapes: Map<string, string>;
+}
+
+/**
+ * Pod events (mostly status writes) move only the DaemonSet's counters, and
+ * a sync walks every node and pod of the set: at 10,000 nodes running it per
+ * event kept the API server busy. Syncs for pod events are at most this often.
+ */
+const POD_EVENT_COALESCE_MS = 250;
+
+const shapeOf = (node: KubeObject): string => canonicalJson([node.metadata.labels, field(node, 'spec', 'taints')]);
+
+/** Placement of each DaemonSet's template on each node, kept while neither the template nor the node's shape changes. */
+class PlacementCache {
+  readonly #byDaemonSet = new Map<
+    string,
+    { hash: string; nodes: Map<string, { shape: string; placement: Placement }> }
+  >();
+
+  get(ds: KubeObject, hash: string, node: KubeObject, shape: string): Placement {
+    const uid = ds.metadata.uid ?? '';
+    let entry = this.#byDaemonSet.get(uid);
+    if (entry?.hash !== hash) {
+      entry = { hash, nodes: new Map() };
+      this.#byDaemonSet.set(uid, entry);
+    }
+    const known = entry.nodes.get(node.metadata.name);
+    if (known?.shape === shape) return known.placement;
+    const fresh = placement(ds, node);
+    entry.nodes.set(node.metadata.name, { shape, placement: fresh });
+    return fresh;
+  }
+
+  forgetDaemonSet(uid: string): void {
+    this.#byDaemonSet.delete(uid);
+  }
+
+  forgetNode(name: string): void {
+    for (const entry of this.#byDaemonSet.values()) entry.nodes.delete(name);
+  }
 }
 
 export function daemonSetController(): Controller {
@@ -44,26 +86,28 @@ export function daemonSetController(): Controller {
     };
     // Heartbeats do not move daemon pods; only labels, taints and existence do.
     const shapes = new Map<string, string>();
+    const placements = new PlacementCache();
     const onNode = (type: string, node: KubeObject): void => {
-      const shape = type === 'DELETED' ? '' : canonicalJson([node.metadata.labels, field(node, 'spec', 'taints')]);
+      const shape = type === 'DELETED' ? '' : shapeOf(node);
       if (shapes.get(node.metadata.name) === shape) return;
-      if (type === 'DELETED') shapes.delete(node.metadata.name);
-      else shapes.set(node.metadata.name, shape);
+      if (type === 'DELETED') {
+        shapes.delete(node.metadata.name);
+        placements.forgetNode(node.metadata.name);
+      } else shapes.set(node.metadata.name, shape);
       enqueueAll();
     };
-    for (const node of nodes.list())
-      shapes.set(node.metadata.name, canonicalJson([node.metadata.labels, field(node, 'spec', 'taints')]));
+    for (const node of nodes.list()) shapes.set(node.metadata.name, shapeOf(node));
     const onPod = (_t: string, pod: KubeObject): void => {
       const ref = controllerRef(pod);
-      if (ref?.kind === 'DaemonSet') queue.add(objectKey(pod.metadata.namespace, ref.name));
+      if (ref?.kind === 'DaemonSet') queue.addAfter(objectKey(pod.metadata.namespace, ref.name), POD_EVENT_COALESCE_MS);
     };
-    const ctx: Ctx = { api, daemonSets, pods, nodes };
+    const onDaemonSet = (type: string, ds: KubeObject): void => {
+      if (type === 'DELETED') placements.forgetDaemonSet(ds.metadata.uid ?? '');
+      queue.add(keyOf(ds));
+    };
+    const ctx: Ctx = { api, daemonSets, pods, nodes, placements, shapes };
     return {
-      subscriptions: [
-        daemonSets.subscribe((_t, ds) => queue.add(keyOf(ds))),
-        pods.subscribe(onPod),
-        nodes.subscribe(onNode),
-      ],
+      subscriptions: [daemonSets.subscribe(onDaemonSet), pods.subscribe(onPod), nodes.subscribe(onNode)],
       initialKeys: [...daemonSets.list()].map(keyOf),
       sync: (key) => syncDaemonSet(ctx, key),
     };
@@ -92,7 +136,8 @@ function syncDaemonSet(ctx: Ctx, key: string): SyncResult {
   const states: NodeState[] = [];
   const toCreate: string[] = [];
   for (const node of ctx.nodes.list()) {
-    const { shouldRun, shouldContinue } = placement(ds, node);
+    const shape = ctx.shapes.get(node.metadata.name) ?? shapeOf(node);
+    const { shouldRun, shouldContinue } = ctx.placements.get(ds, hash, node, shape);
     const here = (byNode.get(node.metadata.name) ?? []).sort((a, b) => creationMs(a) - creationMs(b));
     if (!shouldContinue) toDelete.push(...here);
     else if (here.length > 1) toDelete.push(...here.slice(1));

@@ -14,6 +14,8 @@ export interface PodFacts {
   tolerations: Toleration[];
 }
 
+export const AFFINITY_MISMATCH = "node(s) didn't match Pod's node affinity/selector";
+
 const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' } as const;
 
 /** Reasons the pod cannot run on the node; empty when it fits. */
@@ -22,7 +24,7 @@ export function filterNode(facts: PodFacts, info: NodeInfo): string[] {
     return ['node(s) were unschedulable'];
   const taint = untoleratedTaint(info.taints, facts.tolerations, ['NoSchedule', 'NoExecute']);
   if (taint) return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`];
-  if (!podMatchesNode(facts.pod, info.node)) return ["node(s) didn't match Pod's node affinity/selector"];
+  if (!podMatchesNode(facts.pod, info.node)) return [AFFINITY_MISMATCH];
   const reasons: string[] = [];
   const { allocatable, requested } = info;
   if (info.pods + 1 > allocatable.pods) reasons.push('Too many pods');

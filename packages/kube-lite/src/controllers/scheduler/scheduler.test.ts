@@ -104,6 +104,31 @@ describe('scheduler (real kube-lite)', () => {
     await waitFor('bound to the new node', () => nodeOf('hungry') === 'big');
   });
 
+  it('tries a pod that names its node on that node alone, and says why it does not fit', async () => {
+    cluster = await startTestCluster([scheduler()]);
+    addNode(cluster.api, 'full', { pods: '0' });
+    addNode(cluster.api, 'free-1');
+    addNode(cluster.api, 'free-2', { unschedulable: true });
+    const pinned = {
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['full', 'gone'] }] }],
+          },
+        },
+      },
+    };
+    cluster.api.create(PODS, pod('pinned', pinned));
+    const c = await waitFor('unschedulable', () => {
+      const cond = findCondition(cluster.api.get(PODS, 'default', 'pinned')!, 'PodScheduled');
+      return cond?.status === 'False' && cond;
+    });
+    // The other two fail the affinity, whatever else is wrong with them; a named node that does not exist counts for nothing.
+    expect(c.message).toBe(
+      "0/3 nodes are available: 1 Too many pods, 2 node(s) didn't match Pod's node affinity/selector.",
+    );
+  });
+
   it('skips unschedulable, not-ready and full nodes', async () => {
     cluster = await startTestCluster([scheduler()]);
     addNode(cluster.api, 'cordoned', { unschedulable: true });

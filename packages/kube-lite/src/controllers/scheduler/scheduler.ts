@@ -7,10 +7,10 @@ import { defineController } from '../runtime/controller';
 import type { Informer } from '../runtime/informer';
 import { NODES, PODS, POD_BINDING } from '../runtime/resources';
 import { canonicalJson, clone, field, keyOf, nowIso } from '../util/objects';
-import { podTolerations } from '../util/node-match';
+import { namedNodes, podTolerations } from '../util/node-match';
 import { conditionsOf, findCondition, isPodActive, withCondition } from '../util/pods';
 import type { PodFacts } from './fit';
-import { feasibleNodesToFind, filterNode, scoreNode, unschedulableMessage } from './fit';
+import { AFFINITY_MISMATCH, feasibleNodesToFind, filterNode, scoreNode, unschedulableMessage } from './fit';
 import { NodeCache } from './node-cache';
 import { podRequests } from './resources';
 
@@ -100,15 +100,21 @@ function schedulePod(state: State, key: string): void {
   }
   const { order, nodes } = state.cache;
   const total = order.length;
-  const want = feasibleNodesToFind(total);
+  // A pod that names its nodes (a DaemonSet's) is tried on those alone; every other
+  // node would fail the affinity filter, and says so in the message as it would have.
+  const named = namedNodes(pod);
+  const candidates = named ? [...named].filter((name) => nodes.has(name)) : order;
   const reasons = new Map<string, number>();
+  if (named && total > candidates.length) reasons.set(AFFINITY_MISMATCH, total - candidates.length);
+  const want = named ? candidates.length : feasibleNodesToFind(total);
   let best: string | undefined;
   let bestScore = -1;
   let bestPods = Infinity;
   let found = 0;
   let processed = 0;
-  for (; processed < total && found < want; processed++) {
-    const name = order[(state.nextStart + processed) % total] as string;
+  const start = named ? 0 : state.nextStart;
+  for (; processed < candidates.length && found < want; processed++) {
+    const name = candidates[(start + processed) % candidates.length] as string;
     const info = nodes.get(name);
     if (!info) continue;
     const failed = filterNode(facts, info);
@@ -124,7 +130,7 @@ function schedulePod(state: State, key: string): void {
       bestPods = info.pods;
     }
   }
-  state.nextStart = total === 0 ? 0 : (state.nextStart + processed) % total;
+  if (!named) state.nextStart = total === 0 ? 0 : (state.nextStart + processed) % total;
   if (best === undefined) return markUnschedulable(state, pod, unschedulableMessage(total, reasons));
   bind(state, pod, best);
 }

@@ -67,6 +67,25 @@ export function nodeSelectorTermsMatch(terms: NodeSelectorTerm[], node: KubeObje
   });
 }
 
+/**
+ * The nodes a pod's required affinity names through `matchFields metadata.name In`
+ * (how DaemonSet pods are pinned), as Kubernetes' NodeAffinity pre-filter:
+ * undefined when some term does not name its nodes, so any node may fit.
+ */
+export function namedNodes(pod: KubeObject): Set<string> | undefined {
+  const terms = requiredNodeTerms(pod);
+  if (!terms?.length) return undefined;
+  const names = new Set<string>();
+  for (const term of terms) {
+    const byName = list<NodeSelectorRequirement>(term?.matchFields).find(
+      (r) => r.key === 'metadata.name' && r.operator === 'In',
+    );
+    if (!byName) return undefined;
+    for (const name of list<string>(byName.values)) names.add(name);
+  }
+  return names;
+}
+
 export function requiredNodeTerms(pod: KubeObject): NodeSelectorTerm[] | undefined {
   const path = [
     'spec',
