@@ -6,7 +6,7 @@ import { InvalidIntOrPercentError } from '../errors';
 import { ignoreNotFound } from '../runtime/api-errors';
 import { defineController } from '../runtime/controller';
 import type { Informer } from '../runtime/informer';
-import type { SyncResult } from '../runtime/queue';
+import { POD_EVENT_COALESCE_MS, type SyncResult } from '../runtime/queue';
 import { DAEMON_SETS, NODES, PODS } from '../runtime/resources';
 import { templateHash } from '../util/hash';
 import { resolveIntOrPercent } from '../util/int-or-percent';
@@ -35,13 +35,6 @@ interface Ctx {
   /** Node name → its labels and taints, what placement depends on. */
   shapes: Map<string, string>;
 }
-
-/**
- * Pod events (mostly status writes) move only the DaemonSet's counters, and
- * a sync walks every node and pod of the set: at 10,000 nodes running it per
- * event kept the API server busy. Syncs for pod events are at most this often.
- */
-const POD_EVENT_COALESCE_MS = 250;
 
 const shapeOf = (node: KubeObject): string => canonicalJson([node.metadata.labels, field(node, 'spec', 'taints')]);
 

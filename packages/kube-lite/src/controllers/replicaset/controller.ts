@@ -5,7 +5,7 @@ import { ORPHAN_INDEX, adoptOrphans, orphanLabels } from '../runtime/adopt';
 import { ignoreNotFound } from '../runtime/api-errors';
 import { defineController } from '../runtime/controller';
 import type { Informer } from '../runtime/informer';
-import type { SyncResult } from '../runtime/queue';
+import { POD_EVENT_COALESCE_MS, type SyncResult } from '../runtime/queue';
 import { PODS, REPLICA_SETS } from '../runtime/resources';
 import {
   byControllerUid,
@@ -34,7 +34,8 @@ export function replicaSetController(): Controller {
     pods.addIndex(ORPHAN_INDEX, orphanLabels);
     const enqueueOwner = (_type: string, pod: KubeObject): void => {
       const ref = controllerRef(pod);
-      if (ref?.kind === 'ReplicaSet') queue.add(objectKey(pod.metadata.namespace, ref.name));
+      if (ref?.kind === 'ReplicaSet')
+        queue.addAfter(objectKey(pod.metadata.namespace, ref.name), POD_EVENT_COALESCE_MS);
     };
     return {
       subscriptions: [replicaSets.subscribe((_t, rs) => queue.add(keyOf(rs))), pods.subscribe(enqueueOwner)],

@@ -3,6 +3,14 @@
 // retried with exponential backoff; any other error stops the controller.
 import { apiReason } from './api-errors';
 
+/**
+ * How often an owner (DaemonSet, ReplicaSet) is synced for events of its pods.
+ * Those are mostly status writes that move only the owner's counters, while a
+ * sync walks all its pods (and a DaemonSet's nodes): at 10,000 pods, syncing
+ * per event kept the API server's core busy.
+ */
+export const POD_EVENT_COALESCE_MS = 250;
+
 /** What a sync may ask for: run this key again after a delay (minReadySeconds, deadlines). */
 export type SyncResult = void | { requeueAfterMs: number };
 export type SyncFn = (key: string) => SyncResult | Promise<SyncResult>;
