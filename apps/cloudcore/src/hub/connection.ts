@@ -10,6 +10,7 @@ import { LOCAL_SUPPORT, encodeFrame, negotiate, type CloseCode, type Frame, type
 import { FrameRejectedError, errorMessage } from '../errors';
 import { WS_CLOSE_CODES, closeReason } from './close-codes';
 import { NodeSession, frameLoop, type SessionDeps } from './session';
+import { watchCompressionWork } from './idle-compression';
 
 const DEFLATE_NAMES = ['permessage-deflate', 'deflate'];
 /** A connection quiet across two checks this far apart gives back its zlib contexts. */
@@ -23,6 +24,7 @@ export function serveConnection(
   releaseGate: () => void,
 ): void {
   const { registry, metrics, log, config } = deps;
+  watchCompressionWork(ws);
   let session: NodeSession | undefined;
   let alive = true;
   let refused = false;

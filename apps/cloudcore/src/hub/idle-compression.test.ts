@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { releaseIdleCompression, wsInternalsPresent } from './idle-compression';
+import { releaseIdleCompression, watchCompressionWork, wsInternalsPresent } from './idle-compression';
 import { EDGE_DEFLATE_OPTIONS } from './server';
 
 let server: Server | undefined;
@@ -13,10 +13,15 @@ afterEach(async () => {
 });
 
 /** A hub-like server and an edge-like client over permessage-deflate; resolves both ends. */
-async function pair(): Promise<{ cloud: WebSocket; edge: WebSocket }> {
+async function pair({ watch = true } = {}): Promise<{ cloud: WebSocket; edge: WebSocket }> {
   server = createServer();
   const wss = new WebSocketServer({ server, perMessageDeflate: EDGE_DEFLATE_OPTIONS });
-  const cloud = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
+  const cloud = new Promise<WebSocket>((resolve) =>
+    wss.once('connection', (ws: WebSocket) => {
+      if (watch) watchCompressionWork(ws);
+      resolve(ws);
+    }),
+  );
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const edge = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, { perMessageDeflate: true });
   await new Promise((resolve) => edge.once('open', resolve));
@@ -54,6 +59,30 @@ describe('idle compression release', () => {
     expect(releaseIdleCompression(cloud)).toBe(0);
     // The edge's inflater still holds the old context; a fresh deflate stream must not confuse it.
     await exchange(cloud, edge, 3, 6);
+  });
+
+  it('keeps the contexts while a message is being inflated or deflated', async () => {
+    const { cloud, edge } = await pair();
+    await exchange(cloud, edge, 0, 1);
+    // Bytes read, their decompression queued: closing the inflater now would crash the process.
+    const seen: number[] = [];
+    (cloud as unknown as { _socket: Socket })._socket.on('data', () => seen.push(releaseIdleCompression(cloud)));
+    const atCloud = next(cloud);
+    edge.send(pod(7));
+    expect(await atCloud).toBe(pod(7));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((n) => n === 0)).toBe(true);
+    // A send whose compression has not called back yet.
+    cloud.send(pod(8));
+    expect(releaseIdleCompression(cloud)).toBe(0);
+    expect(await next(edge)).toBe(pod(8));
+    expect(releaseIdleCompression(cloud)).toBe(2);
+  });
+
+  it('never releases a connection whose compression work is not watched', async () => {
+    const { cloud, edge } = await pair({ watch: false });
+    await exchange(cloud, edge, 0, 1);
+    expect(releaseIdleCompression(cloud)).toBe(0);
   });
 
   it('keeps the inflater when the edge did not agree to client_no_context_takeover', async () => {

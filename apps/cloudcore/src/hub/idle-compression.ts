@@ -12,18 +12,22 @@
  * client_no_context_takeover, i.e. every message it sends starts afresh.
  *
  * This reaches into ws's PerMessageDeflate (`_deflate`, `_inflate`,
- * `params`); wsInternalsPresent() lets a test notice a ws release that
- * renames them.
+ * `params`, `compress`, `decompress`); wsInternalsPresent() lets a test
+ * notice a ws release that renames them.
  */
 import type { WebSocket } from 'ws';
 
 interface ZlibStream {
   close(): void;
 }
+type ZlibCallback = (err: Error | null, result?: Buffer) => void;
+type ZlibCall = (data: Buffer, fin: boolean, callback: ZlibCallback) => void;
 interface PerMessageDeflateInternals {
   _deflate: ZlibStream | null;
   _inflate: ZlibStream | null;
   params: Record<string, unknown> | null;
+  compress: ZlibCall;
+  decompress: ZlibCall;
 }
 
 function extensionOf(ws: WebSocket): PerMessageDeflateInternals | undefined {
@@ -31,20 +35,52 @@ function extensionOf(ws: WebSocket): PerMessageDeflateInternals | undefined {
   return extensions?.['permessage-deflate'] as PerMessageDeflateInternals | undefined;
 }
 
-/** Whether ws still keeps its zlib streams where releaseIdleCompression() looks. */
+/** Whether ws still keeps its zlib streams and calls where this module looks. */
 export function wsInternalsPresent(ws: WebSocket): boolean {
   const pmd = extensionOf(ws);
-  return pmd !== undefined && '_deflate' in pmd && '_inflate' in pmd && 'params' in pmd;
+  return (
+    pmd !== undefined &&
+    '_deflate' in pmd &&
+    '_inflate' in pmd &&
+    'params' in pmd &&
+    typeof pmd.compress === 'function' &&
+    typeof pmd.decompress === 'function'
+  );
+}
+
+/** Compress and decompress calls of each watched connection not yet called back. */
+const inFlight = new WeakMap<PerMessageDeflateInternals, number>();
+
+/**
+ * Counts the connection's compress and decompress calls from the moment ws
+ * queues them until their callbacks. Under load they wait in ws's shared
+ * zlib queue for seconds after their bytes were read or their send was
+ * made, and closing a context under one of them crashes the process.
+ * Call once, right after the upgrade; unwatched connections are never released.
+ */
+export function watchCompressionWork(ws: WebSocket): void {
+  const pmd = extensionOf(ws);
+  if (!pmd || inFlight.has(pmd)) return;
+  inFlight.set(pmd, 0);
+  for (const method of ['compress', 'decompress'] as const) {
+    const call = pmd[method].bind(pmd);
+    pmd[method] = (data, fin, callback) => {
+      inFlight.set(pmd, (inFlight.get(pmd) ?? 0) + 1);
+      call(data, fin, (err, result) => {
+        inFlight.set(pmd, (inFlight.get(pmd) ?? 1) - 1);
+        callback(err, result);
+      });
+    };
+  }
 }
 
 /**
- * Closes the connection's zlib contexts. Call only when nothing is being
- * compressed or decompressed: no send awaiting its callback, nothing read
- * since the last quiet check. Returns how many contexts were closed.
+ * Closes the connection's zlib contexts unless one of them is in use (a
+ * watched call in flight). Returns how many contexts were closed.
  */
 export function releaseIdleCompression(ws: WebSocket): number {
   const pmd = extensionOf(ws);
-  if (!pmd) return 0;
+  if (!pmd || inFlight.get(pmd) !== 0) return 0;
   let released = 0;
   if (pmd._deflate) {
     pmd._deflate.close();
