@@ -15,7 +15,7 @@ export interface Connection {
   onMessage(listener: (data: Uint8Array) => void): void;
   /** Called once, when the connection is gone for whatever reason. */
   onClose(listener: (info: CloseInfo) => void): void;
-  /** Called on any sign of life below the frame level (ping, pong). */
+  /** Called on any sign of life below the frame level: bytes arriving (before they are decoded), ping, pong. */
   onAlive(listener: () => void): void;
   /** Asks the peer for a sign of life; the answer arrives through onAlive. */
   ping(): void;

@@ -109,6 +109,17 @@ describe('webSocketDialer', () => {
     await closed;
   });
 
+  it('counts bytes from the cloud as a sign of life, not only pings and pongs', async () => {
+    const conn = await webSocketDialer(options)(new AbortController().signal);
+    let alive = 0;
+    conn.onAlive(() => alive++);
+    const received = new Promise<Uint8Array>((resolve) => conn.onMessage(resolve));
+    for (const client of wss.clients) client.send(Buffer.from([1, 2, 3]));
+    await received;
+    expect(alive).toBeGreaterThan(0);
+    conn.close(1000, 'done');
+  });
+
   it('resumes the TLS session on the next dial, and starts over after a certificate renewal', async () => {
     const dial = webSocketDialer(options);
     const once = async () => {

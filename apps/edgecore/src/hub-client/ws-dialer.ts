@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { isIP, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { FrameLimits } from '@kedge/protocol';
 import type { ClientOptions, WebSocket as WsSocket } from 'ws';
@@ -181,6 +182,9 @@ function adapt(socket: WsSocket): Connection {
     onAlive: (listener) => {
       socket.on('ping', listener);
       socket.on('pong', listener);
+      // Bytes from the cloud are a sign of life before ws decodes them: a pong that
+      // arrived behind frames still being inflated must not count as missing.
+      (socket as unknown as { _socket?: Duplex })._socket?.on('data', listener);
     },
     ping: () => {
       if (socket.readyState === socket.OPEN) socket.ping();
