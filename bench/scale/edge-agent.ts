@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatObjectKey, withDefaults as frameLimits } from '@kedge/protocol';
 import type { HollowAgent, HollowAgentFactory, HollowIdentity } from '@kedge/testkit';
-import { silentLogger } from '@kedge/edgecore/src/config';
+import { silentLogger, type Logger } from '@kedge/edgecore/src/config';
 import {
   configsHandler,
   EDGECORE_VERSION,
@@ -25,6 +25,23 @@ import { PodManager, type KubeObject, type Pod } from '@kedge/edgecore/src/pods'
 import { SimulatedRuntime } from '@kedge/edgecore/src/runtime';
 
 /** A SimulatedRuntime that counts container starts, so a test can tell that nothing restarted. */
+
+/** Warnings and errors of this process's hollow nodes, counted by message: why nodes dropped or redialled. */
+const warnings = new Map<string, number>();
+const tally = (msg: string): void => void warnings.set(msg, (warnings.get(msg) ?? 0) + 1);
+const tallyLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: tally,
+  error: tally,
+  child: () => tallyLogger,
+};
+
+/** The tally so far, by message. */
+export function warningTally(): Record<string, number> {
+  return Object.fromEntries(warnings);
+}
+
 export class CountingRuntime extends SimulatedRuntime {
   containerStarts = 0;
   override async startContainer(id: string): Promise<void> {
@@ -127,6 +144,7 @@ function edgeAgent(
     nodeName,
     store,
     handlers,
+    log: tallyLogger,
     limits: files.limits,
     dial: webSocketDialer({
       url: shared.url,

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HollowFleet, joinHollowNodes } from '@kedge/testkit';
-import { CountingRuntime, edgecoreAgentFactory } from './edge-agent';
+import { CountingRuntime, edgecoreAgentFactory, warningTally } from './edge-agent';
 import type { ChildConfig, ChildStats, ToChild, ToParent } from './messages';
 
 const send = (message: ToParent) => process.send?.(message);
@@ -53,6 +53,7 @@ function stats(): ChildStats {
     containerStarts: runtime?.containerStarts ?? 0,
     rssBytes: process.memoryUsage().rss,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    warnings: warningTally(),
   };
 }
 

@@ -74,6 +74,7 @@ export class HollowPool {
       containerStarts: sum((s) => s.containerStarts),
       rssBytes: sum((s) => s.rssBytes),
       cpuMs: sum((s) => s.cpuMs),
+      warnings: sumCounts(all.map((s) => s.warnings)),
     };
   }
 
@@ -98,4 +99,10 @@ export class HollowPool {
       ),
     );
   }
+}
+
+function sumCounts(all: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const counts of all) for (const [key, n] of Object.entries(counts)) total[key] = (total[key] ?? 0) + n;
+  return total;
 }

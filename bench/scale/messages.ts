@@ -20,6 +20,8 @@ export interface ChildStats extends HollowFleetStats {
   readonly rssBytes: number;
   /** CPU used since the previous stats answer, ms. */
   readonly cpuMs: number;
+  /** The nodes' hub client warnings so far, by message (why they dropped or redialled). */
+  readonly warnings: Readonly<Record<string, number>>;
 }
 
 export type ToChild =

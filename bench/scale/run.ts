@@ -62,6 +62,8 @@ export interface ScaleResult {
     objectsResent: number;
     podRestarts: number;
   } | null;
+  /** The hollow nodes' hub client warnings over the run, by message (dropped connections, failed dials). */
+  edgeWarnings: Record<string, number>;
 }
 
 const sumRss = (c: Cluster) => c.replicas.reduce((a, r) => a + r.rssBytes(), 0);
@@ -129,9 +131,10 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const pods = await applyWorkload(cluster.kube, fleet, nodes, podsPerNode);
     // A rollout that outlasts the phase timeout is reported as it stands, not thrown away.
     const complete = await waitFor(
-      () => {
+      async () => {
         const s = watch.podsSince(rolloutAt);
-        log('rollout', { pods: s.total, running: s.running, expected: pods });
+        const { connected, warnings } = await pool.stats();
+        log('rollout', { pods: s.total, running: s.running, expected: pods, connected, edgeWarnings: warnings });
         return s.running >= pods;
       },
       { description: `${pods} pods Running`, timeoutMs, intervalMs: 2_000 },
@@ -221,6 +224,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       edgeBytesPerNode: { in: Math.round(steady.bytesIn / nodes), out: Math.round(steady.bytesOut / nodes) },
       hollowRssBytesPerNode: Math.round(steady.rssBytes / nodes),
       storm,
+      edgeWarnings: (await pool.stats()).warnings,
     };
   } finally {
     watch.stop();
