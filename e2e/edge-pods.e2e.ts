@@ -2,12 +2,13 @@
 // E2E_KUBECONFIG), cloudcore and two edgecores (edge-1 on Docker, edge-2 on
 // the simulated runtime) joined with a bootstrap token through the `kedge`
 // CLI. A Deployment pinned to edge-1 runs under Docker and survives an
-// edgecore kill -9 while the cloud is down; a DaemonSet lands on both nodes;
+// edgecore kill -9 while the cloud is down, and a host reboot (dockerd
+// restarted while edgecore is down); a DaemonSet lands on both nodes;
 // a pod bound to edge-2 never reaches edge-1; deleting the Deployment
 // removes its containers and pods.
 import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '@kedge/testkit';
+import { restartDockerEngine, waitFor } from '@kedge/testkit';
 import { dockerIds, Fleet, sh } from './support/fleet';
 
 const fleet = new Fleet();
@@ -163,6 +164,32 @@ describe('edge pods over real processes', () => {
     expect(await dockerIds(EDGE1)).toEqual(before);
     expect((await appPod())?.status?.phase).toBe('Running');
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'rebuilds its pods after a host reboot (dockerd restarted while edgecore is down)',
+    async () => {
+      const pod = await appPod();
+      const before = pod?.status?.containerStatuses?.[0];
+      expect(before?.state?.running).toBeDefined();
+      await fleet.kill9Edge(EDGE1);
+      await restartDockerEngine();
+      // Like a reboot, the engine restart stopped every container; nothing starts them but edgecore.
+      expect(await dockerIds(EDGE1)).toEqual([]);
+      await fleet.startEdge(EDGE1);
+      const after = await waitFor(
+        async () => {
+          const status = (await appPod())?.status?.containerStatuses?.[0];
+          return status?.state?.running && status.containerID !== before?.containerID ? status : undefined;
+        },
+        { description: 'the app container running again under a new id', timeoutMs: 90_000, intervalMs: 500 },
+      );
+      // The restart the reboot caused is counted, not lost (restartCount never goes back).
+      expect(after.restartCount).toBe((before?.restartCount ?? 0) + 1);
+      const uid = `io.kedge.pod.uid=${pod?.metadata?.uid}`;
+      expect(await dockerIds(EDGE1, uid, 'io.kedge.container.kind=app')).toHaveLength(1);
+    },
+    180_000,
+  );
 
   it('removes the pods and their containers when the Deployment and DaemonSet are deleted', async () => {
     const uid = (await appPod())?.metadata?.uid;

@@ -1,5 +1,11 @@
 export { DockerTestSetupError, ensureDockerTestImage, TEST_IMAGE } from './docker';
-export { startLaneControllerSim, LANE_CONTROLLER_LAYOUT, type LaneControllerSim, type LaneControllerSimOptions } from './modbus-sim';
+export { DOCKERD_LOG, restartDockerEngine } from './docker-engine';
+export {
+  startLaneControllerSim,
+  LANE_CONTROLLER_LAYOUT,
+  type LaneControllerSim,
+  type LaneControllerSimOptions,
+} from './modbus-sim';
 export {
   TestkitError,
   NetworkPrerequisiteError,
@@ -11,7 +17,13 @@ export {
   ProcessExitedError,
   WaitTimeoutError,
 } from './errors';
-export { createEdgeNetwork, destroyAllNetworks, type EdgeNetwork, type EdgeNetworkOptions, type ShapeOptions } from './net/netns';
+export {
+  createEdgeNetwork,
+  destroyAllNetworks,
+  type EdgeNetwork,
+  type EdgeNetworkOptions,
+  type ShapeOptions,
+} from './net/netns';
 export { removeStaleNetworks } from './net/netns-cleanup';
 export { edgeNetworkUnavailableReason } from './net/prerequisites';
 export { startDelayRelay, type DelayRelay, type DelayRelayOptions } from './net/delay-relay';
