@@ -260,9 +260,9 @@ describe('HubClient session', () => {
     await until(() => cloud.sessions.length === 2, 'redial after the unanswered ping', 2_000);
   });
 
-  it('probes a quiet cloud within pongTimeoutMs while statuses wait for acks', async () => {
+  it('probes a quiet cloud after ackProbeAfterMs while statuses wait for acks', async () => {
     cloud.heartbeatIntervalMs = 60_000;
-    const hub = start({ pingIntervalMs: 60_000, deadPeerTimeoutMs: 600_000, pongTimeoutMs: 60 });
+    const hub = start({ pingIntervalMs: 60_000, deadPeerTimeoutMs: 600_000, ackProbeAfterMs: 60, pongTimeoutMs: 60 });
     await until(() => hub.state === 'synced', 'sync');
     cloud.connection!.answersPings = false;
     cloud.autoAckStatus = false;

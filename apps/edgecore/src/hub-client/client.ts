@@ -48,7 +48,13 @@ export interface HubClientOptions {
   pingIntervalMs?: number;
   /** Close when the cloud was silent this long (2 missed cloud pings). Default 75,000 ms. */
   deadPeerTimeoutMs?: number;
-  /** Close when the edge's own ping to a quiet cloud got no answer this long (and nothing is left to write). Default 10,000 ms. */
+  /** While statuses wait for acks, ping a cloud quiet this long. Default 10,000 ms. */
+  ackProbeAfterMs?: number;
+  /**
+   * Close when the edge's own ping to a quiet cloud got no answer this long (and
+   * nothing is left to write). Default 30,000 ms: a cloud busy with a burst for
+   * 10,000 nodes can take 20 s to answer, and dropping it only adds redials.
+   */
   pongTimeoutMs?: number;
   /** Close when no welcome came this long after connecting. Default 30,000 ms. */
   welcomeTimeoutMs?: number;
@@ -71,7 +77,8 @@ export function withDefaults(options: HubClientOptions): ResolvedHubClientOption
     ackTimeoutMs: 30_000,
     pingIntervalMs: 30_000,
     deadPeerTimeoutMs: 75_000,
-    pongTimeoutMs: 10_000,
+    ackProbeAfterMs: 10_000,
+    pongTimeoutMs: 30_000,
     welcomeTimeoutMs: 30_000,
     random: Math.random,
     ...stripUndefined(options),

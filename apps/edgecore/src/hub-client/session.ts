@@ -27,6 +27,7 @@ export interface SessionOptions {
   ackTimeoutMs: number;
   pingIntervalMs: number;
   deadPeerTimeoutMs: number;
+  ackProbeAfterMs: number;
   pongTimeoutMs: number;
   welcomeTimeoutMs: number;
 }
@@ -262,7 +263,7 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
         const { pingAfterMs, deadAfterMs } = livenessFor(options, cloudHeartbeatMs);
         // Statuses waiting for acks from a quiet cloud: probe now rather than after a whole
         // cloud ping interval, so a cut under traffic is noticed in seconds and redialled.
-        const probeAfterMs = sender.awaitingAcks ? Math.min(pingAfterMs, options.pongTimeoutMs) : pingAfterMs;
+        const probeAfterMs = sender.awaitingAcks ? Math.min(pingAfterMs, options.ackProbeAfterMs) : pingAfterMs;
         // Our own ping unanswered with nothing of ours left to write: the link is gone (a long
         // cut). Redialling now, not at deadAfterMs, lets the node back soon after the link returns.
         const pingUnanswered =
@@ -275,7 +276,10 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
           conn.ping();
         }
       },
-      Math.max(10, Math.min(options.pingIntervalMs, options.deadPeerTimeoutMs, options.pongTimeoutMs) / 3),
+      Math.max(
+        10,
+        Math.min(options.pingIntervalMs, options.deadPeerTimeoutMs, options.pongTimeoutMs, options.ackProbeAfterMs) / 3,
+      ),
     );
 
     conn.onAlive(() => (lastSeen = Date.now()));
