@@ -62,18 +62,38 @@ describe('StatusPipeline', () => {
     const writes: string[] = [];
     handlers.register('podStatus', async (_s, frame) => {
       writes.push(`${frame.key.name}#${frame.sequence}`);
-      if (frame.key.name === 'first') await gate;
+      if (frame.sequence === 1) await gate;
       return 'written';
     });
     const pipeline = new StatusPipeline(session, handlers, createMetrics(), silentLogger, 1000);
-    pipeline.submit(status('first', 1));
     pipeline.submit(status('p', 1));
     pipeline.submit(status('p', 3));
     pipeline.submit(status('p', 2));
+    // One write per key at a time: p#3 waits for p#1, and p#2 never goes out.
+    await eventually(async () => (writes.length === 1 ? true : undefined), 5000, 'first write');
     release();
     await eventually(async () => (acks(sent).length === 2 ? true : undefined), 5000, 'acks');
-    expect(writes).toEqual(['first#1', 'p#3']);
-    expect(acks(sent)).toEqual(['first#1', 'p#3']);
+    expect(writes).toEqual(['p#1', 'p#3']);
+    expect(acks(sent)).toEqual(['p#1', 'p#3']);
+    abort.abort();
+  });
+
+  it('writes other keys while one key waits on a slow write', async () => {
+    const { session, sent, abort } = fakeSession();
+    const handlers = new StatusHandlers();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    handlers.register('podStatus', async (_s, frame) => {
+      if (frame.key.name === 'slow') await gate;
+      return 'written';
+    });
+    const pipeline = new StatusPipeline(session, handlers, createMetrics(), silentLogger, 1000);
+    pipeline.submit(status('slow', 1));
+    for (let i = 0; i < 20; i++) pipeline.submit(status(`pod-${i}`, 1));
+    await eventually(async () => (acks(sent).length === 20 ? true : undefined), 5000, 'the other 20 acked');
+    expect(acks(sent)).not.toContain('slow#1');
+    release();
+    await eventually(async () => (acks(sent).length === 21 ? true : undefined), 5000, 'slow acked');
     abort.abort();
   });
 

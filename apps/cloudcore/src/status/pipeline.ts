@@ -1,8 +1,9 @@
 /**
  * One session's incoming statuses: coalesced per object key (the highest
- * sequence wins), written to the API one at a time, acked only after the
- * write succeeded. A failed write is retried with exponential backoff while
- * other keys proceed; nothing failed is ever acked.
+ * sequence wins), written to the API a few keys at a time but never two
+ * writes of one key at once (so each object's writes stay in order), acked
+ * only after the write succeeded. A failed write is retried with exponential
+ * backoff while other keys proceed; nothing failed is ever acked.
  */
 import { formatObjectKey, type StatusFrame } from '@kedge/protocol';
 import { FrameRejectedError, errorMessage } from '../errors';
@@ -13,6 +14,12 @@ import type { CloudMetrics } from '../metrics/registry';
 import type { StatusHandlers } from './handlers';
 
 const FIRST_RETRY_MS = 200;
+/**
+ * Writes in flight per node. One at a time, a node that comes back with 500
+ * pod statuses waited on 500 API round trips in a row; a few at once keep
+ * the API server's load per node bounded.
+ */
+const MAX_WRITES_IN_FLIGHT = 8;
 
 interface Retry {
   readonly at: number;
@@ -22,8 +29,9 @@ interface Retry {
 export class StatusPipeline {
   private readonly pending = new Map<string, StatusFrame>();
   private readonly retries = new Map<string, Retry>();
-  private running = false;
-  private wake: (() => void) | undefined;
+  /** Keys with a write in flight. */
+  private readonly writing = new Set<string>();
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly session: EdgeSession,
@@ -32,7 +40,7 @@ export class StatusPipeline {
     private readonly log: Logger,
     private readonly retryMaxMs: number,
   ) {
-    session.signal.addEventListener('abort', () => this.wake?.(), { once: true });
+    session.signal.addEventListener('abort', () => clearTimeout(this.retryTimer), { once: true });
   }
 
   /** Queues a status; an older sequence of a queued key is dropped. */
@@ -51,47 +59,35 @@ export class StatusPipeline {
     if (queued && queued.sequence > frame.sequence) return;
     this.pending.set(key, frame);
     this.retries.delete(key);
-    this.wake?.();
-    if (!this.running) void this.run();
+    this.pump();
   }
 
   get size(): number {
     return this.pending.size;
   }
 
-  private nextReady(): { key: string; frame: StatusFrame } | { waitMs: number } | undefined {
-    let waitMs = Number.POSITIVE_INFINITY;
+  /** Starts writes for queued keys that are not in flight or waiting to retry, up to the limit. */
+  private pump(): void {
+    if (this.session.signal.aborted) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     const now = Date.now();
+    let retryInMs = Number.POSITIVE_INFINITY;
     for (const [key, frame] of this.pending) {
+      if (this.writing.size >= MAX_WRITES_IN_FLIGHT) return;
+      if (this.writing.has(key)) continue;
       const retry = this.retries.get(key);
-      if (!retry || retry.at <= now) return { key, frame };
-      waitMs = Math.min(waitMs, retry.at - now);
-    }
-    return this.pending.size === 0 ? undefined : { waitMs };
-  }
-
-  private async run(): Promise<void> {
-    this.running = true;
-    try {
-      while (!this.session.signal.aborted) {
-        const next = this.nextReady();
-        if (!next) break;
-        if ('waitMs' in next) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, next.waitMs);
-            this.wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wake = undefined;
-          continue;
-        }
-        await this.write(next.key, next.frame);
+      if (retry && retry.at > now) {
+        retryInMs = Math.min(retryInMs, retry.at - now);
+        continue;
       }
-    } finally {
-      this.running = false;
+      this.writing.add(key);
+      void this.write(key, frame).finally(() => {
+        this.writing.delete(key);
+        this.pump();
+      });
     }
+    if (retryInMs !== Number.POSITIVE_INFINITY) this.retryTimer = setTimeout(() => this.pump(), retryInMs);
   }
 
   private async write(key: string, frame: StatusFrame): Promise<void> {
