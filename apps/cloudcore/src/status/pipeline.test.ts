@@ -21,6 +21,21 @@ function fakeSession() {
   return { session, sent, closed, abort };
 }
 
+/** A pipeline over a fake session whose pod statuses go to `writer`. */
+function pipelineWith(writer: StatusWriter) {
+  const fake = fakeSession();
+  const handlers = new StatusHandlers();
+  handlers.register('podStatus', writer);
+  return { ...fake, pipeline: new StatusPipeline(fake.session, handlers, createMetrics(), silentLogger, 1000) };
+}
+
+/** A promise a writer can wait on, and the call that lets it through. */
+function gate(): { opened: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const opened = new Promise<void>((resolve) => (release = resolve));
+  return { opened, release };
+}
+
 const status = (name: string, sequence: number, phase = 'Running'): StatusFrame => ({
   type: 'status',
   statusKind: 'podStatus',
@@ -35,17 +50,13 @@ const acks = (sent: FramePayload[]) =>
 
 describe('StatusPipeline', () => {
   it('acks only after the write succeeds, retrying failures with backoff', async () => {
-    const { session, sent, abort } = fakeSession();
-    const handlers = new StatusHandlers();
     let failures = 2;
     const writes: string[] = [];
-    const writer: StatusWriter = async (_s, frame) => {
+    const { pipeline, sent, abort } = pipelineWith(async (_s, frame) => {
       writes.push(`${frame.key.name}#${frame.sequence}`);
       if (frame.key.name === 'flaky' && failures-- > 0) throw new Error('API down');
       return 'written';
-    };
-    handlers.register('podStatus', writer);
-    const pipeline = new StatusPipeline(session, handlers, createMetrics(), silentLogger, 1000);
+    });
     pipeline.submit(status('flaky', 1));
     pipeline.submit(status('steady', 1));
     await eventually(async () => (acks(sent).length === 2 ? true : undefined), 5000, 'two acks');
@@ -55,23 +66,19 @@ describe('StatusPipeline', () => {
   });
 
   it('coalesces a key: a newer sequence replaces a queued one, an older one is dropped', async () => {
-    const { session, sent, abort } = fakeSession();
-    const handlers = new StatusHandlers();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const first = gate();
     const writes: string[] = [];
-    handlers.register('podStatus', async (_s, frame) => {
+    const { pipeline, sent, abort } = pipelineWith(async (_s, frame) => {
       writes.push(`${frame.key.name}#${frame.sequence}`);
-      if (frame.sequence === 1) await gate;
+      if (frame.sequence === 1) await first.opened;
       return 'written';
     });
-    const pipeline = new StatusPipeline(session, handlers, createMetrics(), silentLogger, 1000);
     pipeline.submit(status('p', 1));
     pipeline.submit(status('p', 3));
     pipeline.submit(status('p', 2));
     // One write per key at a time: p#3 waits for p#1, and p#2 never goes out.
     await eventually(async () => (writes.length === 1 ? true : undefined), 5000, 'first write');
-    release();
+    first.release();
     await eventually(async () => (acks(sent).length === 2 ? true : undefined), 5000, 'acks');
     expect(writes).toEqual(['p#1', 'p#3']);
     expect(acks(sent)).toEqual(['p#1', 'p#3']);
@@ -79,31 +86,24 @@ describe('StatusPipeline', () => {
   });
 
   it('writes other keys while one key waits on a slow write', async () => {
-    const { session, sent, abort } = fakeSession();
-    const handlers = new StatusHandlers();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    handlers.register('podStatus', async (_s, frame) => {
-      if (frame.key.name === 'slow') await gate;
+    const slow = gate();
+    const { pipeline, sent, abort } = pipelineWith(async (_s, frame) => {
+      if (frame.key.name === 'slow') await slow.opened;
       return 'written';
     });
-    const pipeline = new StatusPipeline(session, handlers, createMetrics(), silentLogger, 1000);
     pipeline.submit(status('slow', 1));
     for (let i = 0; i < 20; i++) pipeline.submit(status(`pod-${i}`, 1));
     await eventually(async () => (acks(sent).length === 20 ? true : undefined), 5000, 'the other 20 acked');
     expect(acks(sent)).not.toContain('slow#1');
-    release();
+    slow.release();
     await eventually(async () => (acks(sent).length === 21 ? true : undefined), 5000, 'slow acked');
     abort.abort();
   });
 
   it('closes the session on a refused status and leaves unknown kinds unacked', async () => {
-    const { session, sent, closed, abort } = fakeSession();
-    const handlers = new StatusHandlers();
-    handlers.register('podStatus', async () => {
+    const { pipeline, sent, closed, abort } = pipelineWith(async () => {
       throw new FrameRejectedError('UNAUTHORIZED', 'not_bound_to_node', 'not yours');
     });
-    const pipeline = new StatusPipeline(session, handlers, createMetrics(), silentLogger, 1000);
     pipeline.submit({ ...status('x', 1), statusKind: 'deviceTwinReported' });
     expect(pipeline.size).toBe(0);
     pipeline.submit(status('y', 1));
