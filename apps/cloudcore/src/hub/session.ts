@@ -54,8 +54,6 @@ export class NodeSession implements EdgeSession {
   private wireRead = 0;
   private wireWritten = 0;
   private digestResume: (() => void) | undefined;
-  /** Sends whose write callback has not run yet (compression may be in progress). */
-  private pendingSends = 0;
   /** TCP bytes read and sends made at the last idle check. */
   private idleMark = { read: -1, sends: -1 };
   private sendsMade = 0;
@@ -134,7 +132,8 @@ export class NodeSession implements EdgeSession {
     const mark = { read: this.tcp.bytesRead, sends: this.sendsMade };
     const quiet = mark.read === this.idleMark.read && mark.sends === this.idleMark.sends;
     this.idleMark = mark;
-    if (!quiet || this.pendingSends > 0 || this.closing) return 0;
+    // A compression still under way keeps its context: releaseIdleCompression checks that.
+    if (!quiet || this.closing) return 0;
     return releaseIdleCompression(this.ws);
   }
 
@@ -161,12 +160,8 @@ export class NodeSession implements EdgeSession {
     const bytes = encodeFrame({ id, ...payload } as Frame);
     this.deps.metrics.payloadBytes.inc({ node: this.nodeName, direction: 'out' }, bytes.length);
     this.deps.metrics.frames.inc({ type: payload.type, direction: 'out' });
-    this.pendingSends++;
     this.sendsMade++;
-    this.ws.send(bytes, { binary: true }, () => {
-      this.pendingSends--;
-      onWritten();
-    });
+    this.ws.send(bytes, { binary: true }, onWritten);
     return id;
   }
 }
