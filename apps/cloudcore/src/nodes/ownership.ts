@@ -142,13 +142,16 @@ export class NodeOwnership {
   private async isAlive(replicaId: string): Promise<boolean> {
     const lease = await this.readLease(replicaLeaseName(replicaId));
     if (!lease) return false;
+    const now = Date.now();
     const durationMs = (lease.spec?.leaseDurationSeconds ?? this.options.durationSeconds) * 1000;
     const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
     const version = lease.metadata?.resourceVersion ?? '';
-    const seen = this.replicaVersions.get(replicaId);
-    if (seen?.version !== version) this.replicaVersions.set(replicaId, { version, since: Date.now() });
-    const unchangedSince = this.replicaVersions.get(replicaId)?.since ?? Date.now();
-    return Date.now() - renewed <= durationMs && Date.now() - unchangedSince <= durationMs;
+    let seen = this.replicaVersions.get(replicaId);
+    if (seen?.version !== version) {
+      seen = { version, since: now };
+      this.replicaVersions.set(replicaId, seen);
+    }
+    return now - renewed <= durationMs && now - seen.since <= durationMs;
   }
 
   /**
