@@ -366,13 +366,14 @@ describe('cloudcore against kube-lite', () => {
     await edge.close();
   }, 20_000);
 
-  it('bounds handshakes: a full gate queues, a full queue refuses with 503', async () => {
+  it('bounds handshakes: a full gate queues, a full queue refuses with 503 and a time to come back', async () => {
     const silent = [await TestEdge.connect(port, edge1), await TestEdge.connect(port, edge1)]; // hold both slots
     const queued = TestEdge.connect(port, edge1); // waits for a slot
     await eventually(async () =>
       (await ctx.metrics.handshakesQueued.get()).values[0]?.value === 1 ? true : undefined,
     );
-    await expect(TestEdge.connect(port, edge1)).rejects.toThrow(/HTTP 503/);
+    // Two slots are taken to serve two a second: the one waiting is through in 0.5 s, so come back in 1 s.
+    await expect(TestEdge.connect(port, edge1)).rejects.toThrow(/HTTP 503 \(Retry-After 1\)/);
     // The silent ones time out, the queued one gets its slot.
     const late = await queued;
     late.hello('edge-1');

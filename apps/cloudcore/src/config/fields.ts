@@ -31,6 +31,8 @@ export interface CloudcoreConfig {
   readonly maxConcurrentHandshakes: number;
   /** Handshakes that may wait for a slot; beyond it they are refused with 503. Default 1000. */
   readonly handshakeQueueSize: number;
+  /** Longest expected wait for a slot; an edge expected to wait longer is told (503, Retry-After) when to come back. Default 10000. */
+  readonly handshakeQueueWaitMs: number;
   /** Time for an edge to send hello after the upgrade, ms. Default 30000. */
   readonly handshakeTimeoutMs: number;
   /** Object frames sent to one node and not yet acked. Default 256. */
@@ -106,6 +108,13 @@ export const FIELDS: { readonly [K in ConfigKey]: FieldSpec } = {
     min: 0,
     max: 1000000,
   },
+  handshakeQueueWaitMs: {
+    type: 'int',
+    flag: '--handshake-queue-wait-ms <ms>',
+    description: 'longest expected wait for a slot (ms); beyond it 503 with Retry-After',
+    min: 100,
+    max: 600000,
+  },
   handshakeTimeoutMs: {
     type: 'int',
     flag: '--handshake-timeout-ms <ms>',
@@ -169,6 +178,7 @@ export function defaultConfig(): CloudcoreConfig {
     certValidityHours: 8760,
     maxConcurrentHandshakes: 100,
     handshakeQueueSize: 1000,
+    handshakeQueueWaitMs: 10_000,
     handshakeTimeoutMs: 30_000,
     maxInflightObjects: 256,
     sendHighWaterBytes: 1 << 20,

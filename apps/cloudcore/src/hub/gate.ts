@@ -1,38 +1,69 @@
 /**
- * Bounds edge handshakes: at most `maxConcurrent` run at once, up to
- * `queueSize` wait in order, the rest are refused at once. A reconnect storm
- * (a region's link coming back) then costs bounded memory and API load.
+ * Bounds edge handshakes: at most `maxConcurrent` run at once, the next ones
+ * wait in order while their expected wait stays short, and the rest are
+ * refused with a time to come back. Those times are handed out one after
+ * another at the rate handshakes are completing, so a reconnect storm (a
+ * region's link coming back, a cloudcore restart) arrives as a steady stream
+ * the replica can serve, instead of redials piling onto a full queue.
  */
 import { CloudcoreError } from '../errors';
 
 export interface HandshakeGateOptions {
   readonly maxConcurrent: number;
+  /** Most handshakes waiting at once, whatever their expected wait. */
   readonly queueSize: number;
+  /** Longest expected wait in the queue; a handshake expected to wait longer is told to come back. Default 10,000 ms. */
+  readonly maxQueueWaitMs?: number;
   /** Told the running and waiting counts on every change (metrics). */
   readonly onChange?: (running: number, waiting: number) => void;
+  /** Injectable for tests. Default Date.now. */
+  readonly now?: () => number;
 }
 
 export type Release = () => void;
 
+/** The gate is full: retry no sooner than `retryAfterMs` from now. */
+export class HandshakeBusyError extends CloudcoreError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super('HANDSHAKE_BUSY', message);
+  }
+}
+
 interface Waiter {
   readonly grant: (release: Release) => void;
-  readonly fail: (err: Error) => void;
 }
+
+/** Completions counted over this window give the gate's rate. */
+const RATE_WINDOW_MS = 5_000;
 
 export class HandshakeGate {
   private running = 0;
   private readonly waiting: Waiter[] = [];
+  private completions: number[] = [];
+  /** The next free slot handed to a refused handshake, epoch ms. */
+  private nextSlotAt = 0;
+  private readonly now: () => number;
+  private readonly maxQueueWaitMs: number;
 
-  constructor(private readonly options: HandshakeGateOptions) {}
+  constructor(private readonly options: HandshakeGateOptions) {
+    this.now = options.now ?? Date.now;
+    this.maxQueueWaitMs = options.maxQueueWaitMs ?? 10_000;
+  }
 
-  /** Resolves with a release function once a slot is free; rejects HANDSHAKE_BUSY when the queue is full or on abort. */
+  /** Resolves with a release function once a slot is free; rejects HandshakeBusyError when full or on abort. */
   acquire(signal?: AbortSignal): Promise<Release> {
     if (this.running < this.options.maxConcurrent) return Promise.resolve(this.take());
-    if (this.waiting.length >= this.options.queueSize) {
+    const perSecond = this.ratePerSecond();
+    const queueWaitMs = ((this.waiting.length + 1) / perSecond) * 1000;
+    if (this.waiting.length >= this.options.queueSize || queueWaitMs > this.maxQueueWaitMs) {
+      const retryAfterMs = this.reserveSlot(perSecond);
       return Promise.reject(
-        new CloudcoreError(
-          'HANDSHAKE_BUSY',
-          `${this.running} handshakes running and ${this.waiting.length} waiting; retry later`,
+        new HandshakeBusyError(
+          `${this.running} handshakes running and ${this.waiting.length} waiting at ${Math.round(perSecond)}/s; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+          retryAfterMs,
         ),
       );
     }
@@ -42,18 +73,40 @@ export class HandshakeGate {
           signal?.removeEventListener('abort', onAbort);
           resolve(release);
         },
-        fail: reject,
       };
       const onAbort = () => {
         const at = this.waiting.indexOf(waiter);
         if (at >= 0) this.waiting.splice(at, 1);
         this.report();
-        reject(new CloudcoreError('HANDSHAKE_BUSY', 'connection closed while waiting for a handshake slot'));
+        reject(new HandshakeBusyError('connection closed while waiting for a handshake slot', 0));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
       this.report();
     });
+  }
+
+  /**
+   * Handshakes completed per second over the last window, and never less
+   * than one per slot per second: a count taken while the slots waited on
+   * something else (a replica still starting, a slow API) would spread the
+   * nodes told to come back over many minutes.
+   */
+  ratePerSecond(): number {
+    const from = this.now() - RATE_WINDOW_MS;
+    if (this.completions.length > 0 && this.completions[0]! < from) {
+      this.completions = this.completions.filter((t) => t >= from);
+    }
+    return Math.max((this.completions.length * 1000) / RATE_WINDOW_MS, this.options.maxConcurrent);
+  }
+
+  /** After the queue has drained, the next slot nobody was promised yet. */
+  private reserveSlot(perSecond: number): number {
+    const now = this.now();
+    const drainedAt = now + (this.waiting.length / perSecond) * 1000;
+    const at = Math.max(this.nextSlotAt, drainedAt);
+    this.nextSlotAt = at + 1000 / perSecond;
+    return Math.round(at - now);
   }
 
   private take(): Release {
@@ -64,9 +117,10 @@ export class HandshakeGate {
       if (released) return;
       released = true;
       this.running--;
+      this.completions.push(this.now());
       const next = this.waiting.shift();
-      if (next) next.grant(this.take());
-      else this.report();
+      if (next) return next.grant(this.take());
+      this.report();
     };
   }
 

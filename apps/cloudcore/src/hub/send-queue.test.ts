@@ -1,6 +1,5 @@
 import type { FramePayload } from '@kedge/protocol';
 import { describe, expect, it } from 'vitest';
-import { HandshakeGate } from './gate';
 import { KeyedSendQueue } from './send-queue';
 
 function harness(maxInFlight: number, highWaterBytes = 1000) {
@@ -86,31 +85,5 @@ describe('KeyedSendQueue', () => {
     queue.mark('gone');
     expect(state.written).toHaveLength(0);
     expect(queue.stats()).toEqual({ queued: 0, inFlight: 0 });
-  });
-});
-
-describe('HandshakeGate', () => {
-  it('runs at most maxConcurrent, queues up to queueSize in order, refuses the rest', async () => {
-    const seen: string[] = [];
-    const gate = new HandshakeGate({ maxConcurrent: 2, queueSize: 1, onChange: (r, w) => seen.push(`${r}/${w}`) });
-    const a = await gate.acquire();
-    await gate.acquire();
-    const third = gate.acquire();
-    await expect(gate.acquire()).rejects.toMatchObject({ code: 'HANDSHAKE_BUSY' });
-    a();
-    a(); // releasing twice is harmless
-    await expect(third).resolves.toBeTypeOf('function');
-    expect(seen.at(-1)).toBe('2/0');
-  });
-
-  it('drops a waiter whose connection closed', async () => {
-    const gate = new HandshakeGate({ maxConcurrent: 1, queueSize: 5 });
-    const release = await gate.acquire();
-    const abort = new AbortController();
-    const waiting = gate.acquire(abort.signal);
-    abort.abort();
-    await expect(waiting).rejects.toMatchObject({ code: 'HANDSHAKE_BUSY' });
-    release();
-    await expect(gate.acquire()).resolves.toBeTypeOf('function');
   });
 });

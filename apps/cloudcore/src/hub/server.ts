@@ -13,7 +13,7 @@ import { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import { withDefaults } from '@kedge/protocol';
 import type { CloudContext, ServerTls } from '../context';
 import { errorMessage } from '../errors';
-import { HandshakeGate } from './gate';
+import { HandshakeBusyError, HandshakeGate } from './gate';
 import { peerIdentity } from './identity';
 import { sendJson, type RouteHandler } from './routes';
 import { serveConnection } from './connection';
@@ -66,8 +66,10 @@ export function edgeTlsOptions(tls: ServerTls): TlsOptions {
   };
 }
 
-function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ code, message });
+/** An HTTP answer in place of the upgrade; `retryAfterMs` also goes out as Retry-After (whole seconds). */
+function refuseUpgrade(socket: Duplex, status: number, code: string, message: string, retryAfterMs?: number): void {
+  const body = JSON.stringify(retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs });
+  const retryAfter = retryAfterMs === undefined ? '' : `Retry-After: ${Math.ceil(retryAfterMs / 1000)}\r\n`;
   const text =
     status === 401
       ? 'Unauthorized'
@@ -77,7 +79,7 @@ function refuseUpgrade(socket: Duplex, status: number, code: string, message: st
           ? 'Not Found'
           : 'Bad Request';
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retryAfter}Connection: close\r\n\r\n${body}`,
   );
 }
 
@@ -89,6 +91,7 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
   const gate = new HandshakeGate({
     maxConcurrent: config.maxConcurrentHandshakes,
     queueSize: config.handshakeQueueSize,
+    maxQueueWaitMs: config.handshakeQueueWaitMs,
     onChange: (running, waiting) => {
       metrics.handshakesInFlight.set(running);
       metrics.handshakesQueued.set(waiting);
@@ -125,10 +128,11 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
     tcp.once('close', () => tcpSockets.delete(key));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refuse = (status: number, reason: string, message: string) => {
+    const refuse = (status: number, reason: string, message: string, retryAfterMs?: number) => {
       metrics.handshakesRefused.inc({ reason });
-      log.warn('refusing edge upgrade', { reason, message, remote: req.socket.remoteAddress });
-      refuseUpgrade(socket, status, reason.toUpperCase(), message);
+      // A storm refuses thousands: those are counted, not logged one by one.
+      if (reason !== 'busy') log.warn('refusing edge upgrade', { reason, message, remote: req.socket.remoteAddress });
+      refuseUpgrade(socket, status, reason.toUpperCase(), message, retryAfterMs);
     };
     if (new URL(req.url ?? '/', 'https://cloudcore').pathname !== CONNECT_PATH)
       return refuse(404, 'bad_path', `connect at ${CONNECT_PATH}`);
@@ -152,7 +156,8 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
           ),
         );
       },
-      (err: unknown) => refuse(503, 'busy', errorMessage(err)),
+      (err: unknown) =>
+        refuse(503, 'busy', errorMessage(err), err instanceof HandshakeBusyError ? err.retryAfterMs : undefined),
     );
   });
   server.on('tlsClientError', (err) => {

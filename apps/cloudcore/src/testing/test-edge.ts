@@ -106,7 +106,10 @@ export class TestEdge {
     return new Promise((resolve, reject) => {
       const edge = new TestEdge(ws);
       ws.once('open', () => resolve(edge));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with HTTP ${res.statusCode}`)));
+      ws.once('unexpected-response', (_req, res) => {
+        const retryAfter = res.headers['retry-after'];
+        reject(new Error(`refused with HTTP ${res.statusCode}${retryAfter ? ` (Retry-After ${retryAfter})` : ''}`));
+      });
       ws.once('error', reject);
     });
   }

@@ -316,6 +316,29 @@ describe('HubClient session', () => {
     expect(dials).toBe(1); // the next attempt waits 990 ms
   });
 
+  it('comes back when a busy cloud said to, without growing its backoff', async () => {
+    const starts: number[] = [];
+    start({
+      backoffBaseMs: 60_000,
+      random: () => 0.5,
+      dial: async () => {
+        starts.push(Date.now());
+        throw new CloudUnreachableError('cloud is busy (HTTP 503)', {
+          url: 'wss://cloud',
+          httpStatus: 503,
+          retryAfterMs: 200,
+        });
+      },
+    });
+    await until(() => starts.length >= 4, 'four attempts', 3_000);
+    const gaps = starts.slice(1).map((at, i) => at - (starts[i] ?? at));
+    // 200 ms as told plus a spread of at most a tenth of it (here 10 ms), every time: no 60 s window.
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(205);
+      expect(gap).toBeLessThan(600);
+    }
+  });
+
   it('counts a timed-out attempt against the next window, so a returning link is tried at once', async () => {
     const starts: number[] = [];
     start({

@@ -160,11 +160,11 @@ export class HubClient {
       } catch (error) {
         this.currentState = 'offline';
         if (signal.aborted) break;
-        const answered = error instanceof CloudUnreachableError && error.context.httpStatus !== undefined;
-        const windowMs = this.backoff.next(answered ? undefined : this.options.unreachableBackoffCapMs);
-        // The window runs from the start of the failed attempt: an attempt that waited out a
-        // connect timeout has already spent that much of it, so a returning link is found sooner.
-        const delayMs = answered ? windowMs : Math.max(0, windowMs - (Date.now() - dialedAt));
+        const answer = error instanceof CloudUnreachableError ? error.context : {};
+        const delayMs =
+          typeof answer.retryAfterMs === 'number'
+            ? this.toldToWait(answer.retryAfterMs)
+            : this.backoffAfterFailedDial(answer.httpStatus !== undefined, dialedAt);
         log.warn('cannot reach cloud; retrying', { error, retryInMs: delayMs, attempt: this.backoff.attempts });
         await this.sleep(delayMs, signal);
         continue;
@@ -179,6 +179,23 @@ export class HubClient {
     }
     this.currentState = 'offline';
     await this.delivery.idle();
+  }
+
+  /**
+   * A busy cloud said when to come back (its handshake gate hands out slots
+   * at the rate it serves): come back then, a little spread, with no
+   * exponential growth on top. A silly value cannot park the node for long.
+   */
+  private toldToWait(retryAfterMs: number): number {
+    const spreadMs = this.options.random() * Math.min(1_000, retryAfterMs / 10);
+    return Math.min(retryAfterMs, MAX_TOLD_WAIT_MS) + spreadMs;
+  }
+
+  private backoffAfterFailedDial(answered: boolean, dialedAt: number): number {
+    const windowMs = this.backoff.next(answered ? undefined : this.options.unreachableBackoffCapMs);
+    // The window runs from the start of the failed attempt: an attempt that waited out a
+    // connect timeout has already spent that much of it, so a returning link is found sooner.
+    return answered ? windowMs : Math.max(0, windowMs - (Date.now() - dialedAt));
   }
 
   private async runConnection(conn: Connection, signal: AbortSignal): Promise<SessionResult> {
@@ -234,6 +251,9 @@ export class HubClient {
     });
   }
 }
+
+/** Longest wait a cloud's Retry-After can impose. */
+const MAX_TOLD_WAIT_MS = 10 * 60_000;
 
 /**
  * The session ended because the link or the cloud process went away (no

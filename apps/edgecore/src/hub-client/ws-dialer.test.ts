@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudUnreachableError } from '../errors';
 import { proxyFor, webSocketDialer, type WebSocketDialerOptions } from './index';
+import { retryAfterHeaderMs } from './ws-dialer';
 import { createNodeKey, createTestCa } from './testing/certs';
 
 let dir: string;
@@ -191,6 +192,21 @@ describe('webSocketDialer', () => {
     server.setSecureContext({ ...serverTls, maxVersion: 'TLSv1.2' });
     const err = await webSocketDialer(options)(new AbortController().signal).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloudUnreachableError);
+  });
+
+  it('reports a busy cloud with the time it asked the edge to wait', async () => {
+    wss.options.verifyClient = (_info, answer) => answer(false, 503, 'Service Unavailable', { 'Retry-After': '7' });
+    const err = await webSocketDialer(options)(new AbortController().signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CloudUnreachableError);
+    expect((err as CloudUnreachableError).context).toMatchObject({ httpStatus: 503, retryAfterMs: 7_000 });
+    expect((err as Error).message).toContain('come back in 7 s');
+  });
+
+  it('reads Retry-After in whole seconds only', () => {
+    expect(retryAfterHeaderMs('12')).toBe(12_000);
+    expect(retryAfterHeaderMs(' 0 ')).toBe(0);
+    for (const bad of [undefined, '', '-1', '1.5', 'Fri, 27 Nov 2026 18:00:00 GMT', '99999999'])
+      expect(retryAfterHeaderMs(bad)).toBeUndefined();
   });
 
   it('fails with CloudUnreachableError naming the URL when the cloud does not trust the CA', async () => {

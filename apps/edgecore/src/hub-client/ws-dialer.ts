@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import {
+  connect as tlsConnect,
+  createSecureContext,
+  type ConnectionOptions,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import type { FrameLimits } from '@kedge/protocol';
 import type { ClientOptions, WebSocket as WsSocket } from 'ws';
 import { CloudUnreachableError } from '../errors';
@@ -86,18 +92,40 @@ class TlsSessionCache {
 }
 
 /**
+ * The TLS context of the node's credentials, built again only when a file
+ * changed (a renewed certificate). Building one parses the CA and the key:
+ * most of what a resumed reconnect costs the edge.
+ */
+class CredentialsContext {
+  private files: Buffer[] = [];
+  private context: SecureContext | undefined;
+
+  for(ca: Buffer, cert: Buffer, key: Buffer): SecureContext {
+    const files = [ca, cert, key];
+    if (!this.context || files.some((file, i) => !file.equals(this.files[i]!))) {
+      this.context = createSecureContext({ ...LEAN_CLIENT_HELLO, ca, cert, key });
+      this.files = files;
+    }
+    return this.context;
+  }
+}
+
+/**
  * Dials the cloud over TLS with the node's client certificate. The files are
  * read on every dial, so a renewed certificate is used by the next connection.
  * Direct connections resume TLS sessions; through a proxy every handshake is full.
  */
 export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
   const sessions = new TlsSessionCache();
+  const credentials = new CredentialsContext();
   return async (signal) => {
     // Loaded on first dial: an edge that never reaches the cloud does not pay for it.
     const { WebSocket } = await import('ws');
     const proxy = proxyFor(options.url, options.proxy);
     const agent = proxy ? new (await import('https-proxy-agent')).HttpsProxyAgent(proxy) : undefined;
+    const ca = readFileSync(options.caFile);
     const cert = readFileSync(options.certFile);
+    const key = readFileSync(options.keyFile);
     const resumingConnect = (tlsOptions: ConnectionOptions): TLSSocket => {
       const host = tlsOptions.host ?? '';
       const socket = tlsConnect({
@@ -106,6 +134,7 @@ export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
         // SNI takes host names only, as in ws's own connect.
         servername: isIP(host) ? '' : host,
         session: sessions.offer(cert),
+        secureContext: credentials.for(ca, cert, key),
       });
       sessions.keep(socket, cert);
       giveUpUnanswered(socket, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
@@ -113,9 +142,9 @@ export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
     };
     const socket = new WebSocket(options.url, SUBPROTOCOL, {
       ...LEAN_CLIENT_HELLO,
-      ca: readFileSync(options.caFile),
+      ca,
       cert,
-      key: readFileSync(options.keyFile),
+      key,
       // ws types createConnection as net's; ws calls it with TLS options for wss:// URLs.
       ...(agent ? { agent } : { createConnection: resumingConnect as unknown as ClientOptions['createConnection'] }),
       perMessageDeflate: options.deflate ?? true,
@@ -125,22 +154,26 @@ export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
     return new Promise<Connection>((resolve, reject) => {
       const onAbort = () => socket.terminate();
       signal.addEventListener('abort', onAbort, { once: true });
-      // httpStatus is set when the cloud answered (e.g. 503 busy): the client then backs off further.
-      const failed = (why: string, cause?: unknown, httpStatus?: number) => {
+      // `answer` is set when the cloud answered (e.g. 503 busy): the client then backs off
+      // further, or comes back when the cloud said to.
+      const failed = (why: string, cause?: unknown, answer?: { httpStatus?: number; retryAfterMs?: number }) => {
         signal.removeEventListener('abort', onAbort);
         reject(
           new CloudUnreachableError(
             `cannot connect to ${options.url}${proxy ? ` via proxy ${proxy}` : ''}: ${why}`,
-            { url: options.url, proxy, ...(httpStatus === undefined ? {} : { httpStatus }) },
+            { url: options.url, proxy, ...answer },
             { cause },
           ),
         );
       };
       socket.once('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
+        const retryAfterMs = retryAfterHeaderMs(res.headers['retry-after']);
         failed(
-          `cloud answered HTTP ${res.statusCode} ${res.statusMessage ?? ''} (a 401/403 means the node certificate was refused: run kedge join again)`,
+          res.statusCode === 503
+            ? `cloud is busy (HTTP 503)${retryAfterMs === undefined ? '' : `; it asks to come back in ${retryAfterMs / 1000} s`}`
+            : `cloud answered HTTP ${res.statusCode} ${res.statusMessage ?? ''} (a 401/403 means the node certificate was refused: run kedge join again)`,
           undefined,
-          res.statusCode,
+          { httpStatus: res.statusCode, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
         );
         socket.terminate();
       });
@@ -152,6 +185,12 @@ export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
       });
     });
   };
+}
+
+/** Retry-After in whole seconds (the form cloudcore sends); a date or anything else is ignored. */
+export function retryAfterHeaderMs(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,6}$/.test(value.trim())) return undefined;
+  return Number(value.trim()) * 1000;
 }
 
 function adapt(socket: WsSocket): Connection {
