@@ -53,11 +53,17 @@ export const nodesModule: CloudModule = {
         (err: unknown) => log.warn('replica lease renewal failed', { error: errorMessage(err) }),
       );
     void heartbeat();
+    // Without the list every first acquire reads its lease, which is only slower.
+    const primed = ownership.prime().then(
+      (leases) => log.debug('node ownership leases listed', { leases }),
+      (err: unknown) => log.warn('listing node ownership leases failed', { error: errorMessage(err) }),
+    );
     const heartbeats = setInterval(heartbeat, lease.renewIntervalMs);
     signal.addEventListener('abort', () => clearInterval(heartbeats), { once: true });
 
     ctx.sessions.onOpen(async (session) => {
       await alive;
+      await primed;
       const owned = await ownership.acquire(session.nodeName, session.signal);
       if (!owned.ok) {
         const message = `node ${session.nodeName} is still served by replica ${owned.holder}; retry later`;
@@ -67,8 +73,8 @@ export const nodesModule: CloudModule = {
       const current = await ensureNode(core, session.nodeName, {});
       // Back within the Lease's grace (a link blip, a cloudcore restart): the Node still says Ready.
       const node = isReady(current) ? current : await writeNodeStatus(core, session.nodeName, {}, current);
-      const first = await renewLease(coordination, core, node, lease);
-      keepNodeAlive(keepalive, session, node, first);
+      await renewLease(coordination, core, node, lease);
+      keepNodeAlive(keepalive, session, node);
     });
 
     ctx.sessions.onClose(async (session) => {

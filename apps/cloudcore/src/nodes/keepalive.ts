@@ -3,7 +3,7 @@
  * heartbeat Kubernetes controllers read. Which replica serves the node is
  * kept alive by the replica's own lease (ownership.ts), not per node.
  */
-import type { CoordinationV1Api, CoreV1Api, V1Lease, V1Node } from '@kubernetes/client-node';
+import type { CoordinationV1Api, CoreV1Api, V1Node } from '@kubernetes/client-node';
 import { errorMessage } from '../errors';
 import type { EdgeSession } from '../hub';
 import type { Logger } from '../log';
@@ -16,19 +16,16 @@ export interface KeepaliveDeps {
   readonly log: Logger;
 }
 
-export function keepNodeAlive(deps: KeepaliveDeps, session: EdgeSession, node: V1Node, first: V1Lease): void {
+export function keepNodeAlive(deps: KeepaliveDeps, session: EdgeSession, node: V1Node): void {
   if (session.signal.aborted) return; // the node left while its lease was first written
   // Renewals need only the name and uid (the Lease's owner); not the whole Node for the session's life.
   const owner: V1Node = { metadata: { name: node.metadata?.name, uid: node.metadata?.uid } };
-  let nodeLease: V1Lease | undefined = first;
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return; // a slow API: skip a beat rather than pile up writes
     busy = true;
-    renewLease(deps.coordination, deps.core, owner, deps.lease, nodeLease)
-      .then((renewed) => (nodeLease = renewed))
+    renewLease(deps.coordination, deps.core, owner, deps.lease)
       .catch((err: unknown) => {
-        nodeLease = undefined;
         if (!session.signal.aborted)
           deps.log.warn('lease renewal failed', { node: session.nodeName, error: errorMessage(err) });
       })

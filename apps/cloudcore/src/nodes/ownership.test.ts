@@ -97,4 +97,34 @@ describe('node ownership lease', () => {
     const results = await Promise.all([a.acquire('n4', never), b.acquire('n4', never)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
+
+  it('takes each node from the list made at start, and a stale copy costs only a read', async () => {
+    const before = replica('replica-restart');
+    await before.heartbeat();
+    for (const node of ['p1', 'p2']) expect((await before.acquire(node, never)).ok).toBe(true);
+    const reads: string[] = [];
+    const counting = new Proxy(api, {
+      get(target, key, receiver) {
+        if (key === 'readNamespacedLease')
+          return (param: { name: string; namespace: string }) => (
+            reads.push(param.name),
+            target.readNamespacedLease(param)
+          );
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const restarted = new NodeOwnership(counting, {
+      namespace: NAMESPACE,
+      replicaId: 'replica-restart',
+      durationSeconds: 30,
+    });
+    expect(await restarted.prime()).toBeGreaterThanOrEqual(2);
+    // p2 changes after the list: the copy is stale, the write conflicts and p2 is read once.
+    const p2 = await api.readNamespacedLease({ name: `${OWNERSHIP_LEASE_PREFIX}p2`, namespace: NAMESPACE });
+    await api.replaceNamespacedLease({ name: p2.metadata!.name!, namespace: NAMESPACE, body: p2 });
+    expect((await restarted.acquire('p1', never)).ok).toBe(true);
+    expect((await restarted.acquire('p2', never)).ok).toBe(true);
+    expect(reads).toEqual([`${OWNERSHIP_LEASE_PREFIX}p2`]);
+    expect(await restarted.holder('p2')).toBe('replica-restart');
+  });
 });

@@ -22,7 +22,10 @@
  *    nodes are taken over once its replica lease goes stale.
  *
  * Writes are replaces with the read resourceVersion, so two replicas racing
- * for one node cannot both win.
+ * for one node cannot both win. A replica that starts lists the node leases
+ * once (prime) and takes each node's first connection from that copy: after a
+ * restart every node reconnects at once, and the list saves a read per node.
+ * A copy gone stale only costs a conflict, then a read.
  */
 import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
 import { isConflict, isNotFound } from '../kube';
@@ -63,6 +66,8 @@ export class NodeOwnership {
   private replicaLease: V1Lease | undefined;
   private lastHeartbeat = 0;
   private beating: Promise<'alive' | 'fenced'> | undefined;
+  /** Node leases as listed at start, each used once by the node's first acquire. */
+  private primed = new Map<string, V1Lease>();
 
   constructor(
     private readonly api: CoordinationV1Api,
@@ -110,11 +115,29 @@ export class NodeOwnership {
     });
   }
 
+  /**
+   * Lists the node leases so that each node's first acquire needs no read.
+   * The copies are dropped after `forgetAfterMs`: by then the reconnects a
+   * start brings are over and a copy would only be a stale guess.
+   */
+  async prime(forgetAfterMs = 120_000): Promise<number> {
+    const list = await this.api.listNamespacedLease({ namespace: this.options.namespace });
+    for (const lease of list.items) {
+      const name = lease.metadata?.name ?? '';
+      if (name.startsWith(OWNERSHIP_LEASE_PREFIX)) this.primed.set(name.slice(OWNERSHIP_LEASE_PREFIX.length), lease);
+    }
+    setTimeout(() => this.primed.clear(), forgetAfterMs).unref();
+    return this.primed.size;
+  }
+
   /** Takes the node's lease by the rule above; `{ ok: false }` when another replica kept it for maxWaitMs. */
   async acquire(nodeName: string, signal: AbortSignal): Promise<Acquired> {
     const deadline = Date.now() + (this.options.maxWaitMs ?? 20_000);
+    let guess = this.primed.get(nodeName);
+    this.primed.delete(nodeName);
     for (;;) {
-      const lease = await this.read(nodeName);
+      const lease = guess ?? (await this.read(nodeName));
+      guess = undefined;
       try {
         if (!lease) return { ok: true, lease: await this.create(leaseName(nodeName), this.spec(undefined)) };
         if (await this.isFree(lease)) return { ok: true, lease: await this.replace(lease, this.spec(lease)) };
