@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../config';
 import { CloudUnreachableError } from '../errors';
 import { openMetastore, type Metastore } from '../metastore';
 import { HandlerRegistry, HubClient, type EdgeObject, type HubClientOptions, type RemovedObject } from './index';
+import type { Dialer } from './connection';
 import { FakeCloud, type DesiredObject } from './testing/fake-cloud';
 
 let dir: string;
@@ -250,6 +252,30 @@ describe('HubClient session', () => {
     cloud.connection!.answersPings = false;
     await until(() => cloud.sessions.length === 2, 'redial after silence', 3_000);
     expect(cloud.connection?.isClosed).toBe(false);
+  });
+
+  it('says once that the cloud went silent, however long its close takes', async () => {
+    cloud.heartbeatIntervalMs = 1;
+    const silences: unknown[] = [];
+    const log = {
+      ...silentLogger,
+      warn: (msg: string, fields?: unknown) => void (msg.startsWith('cloud silent') && silences.push(fields)),
+    };
+    // A close that completes 300 ms later, as a socket stuck in a dead link may.
+    const slowClose: Dialer = async (signal) => {
+      const conn = await cloud.dial(signal);
+      return new Proxy(conn, {
+        get: (target, key) =>
+          key === 'close'
+            ? (code?: number, reason?: string) => void setTimeout(() => target.close(code, reason), 300)
+            : (Reflect.get(target, key, target) as unknown),
+      });
+    };
+    const hub = start({ pingIntervalMs: 20, deadPeerTimeoutMs: 60_000, pongTimeoutMs: 30, dial: slowClose, log });
+    await until(() => hub.state === 'synced', 'sync');
+    cloud.connection!.answersPings = false;
+    await until(() => cloud.sessions.length === 2, 'redial after the slow close', 3_000);
+    expect(silences).toHaveLength(1);
   });
 
   it('drops a peer that leaves its own ping unanswered, long before the silence limit', async () => {

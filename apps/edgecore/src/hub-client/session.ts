@@ -258,6 +258,7 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
     // Dead-peer detection: probe when quiet, give up when silent too long.
     const liveness = setInterval(
       () => {
+        if (closing) return; // the close under way may take a while on a dead link
         const now = Date.now();
         const quietMs = now - lastSeen;
         const { pingAfterMs, deadAfterMs } = livenessFor(options, cloudHeartbeatMs);
@@ -270,6 +271,7 @@ export function runSession(options: SessionOptions, deps: SessionDeps): Promise<
           pingSentAt > lastSeen && now - pingSentAt >= options.pongTimeoutMs && conn.bufferedAmount === 0;
         if (quietMs >= deadAfterMs || pingUnanswered) {
           log.warn('cloud silent; closing connection', { quietMs, pingUnanswered });
+          closing = true;
           conn.close(WS_CLOSE.deadPeer, 'peer silent');
         } else if (quietMs >= probeAfterMs && pingSentAt <= lastSeen) {
           pingSentAt = now;
