@@ -52,7 +52,7 @@ export class Replica {
     this.process = await startProcess({
       name: this.id,
       command: process.execPath,
-      args: [this.entry, ...this.args],
+      args: [...profileFlags(this.id), this.entry, ...this.args],
       logFile: join(this.dir, `${this.id}.log`),
       readyWhen: async () => (await fetch(`http://127.0.0.1:${this.healthPort}/readyz`)).status === 200,
       readyTimeoutMs: 180_000,
@@ -82,6 +82,13 @@ export class Replica {
     const fields = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
   }
+}
+
+/** KEDGE_SCALE_CPU_PROF=DIR: replicas and hollow-node processes write a V8 CPU profile there when they exit. */
+export function profileFlags(id: string): string[] {
+  const dir = process.env.KEDGE_SCALE_CPU_PROF;
+  // One directory per process: a tsx process has a loader thread, which writes a profile of its own.
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', join(dir, id)] : [];
 }
 
 export interface Cluster {

@@ -1,6 +1,7 @@
 /** The parent side of the hollow-node processes: fork, start, ask, sum. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tsxEntry } from '@kedge/testkit';
+import { profileFlags } from './cluster';
 import type { ChildConfig, ChildStats, ToChild, ToParent } from './messages';
 
 export interface PoolStats extends ChildStats {
@@ -16,8 +17,10 @@ export class HollowPool {
   /** Forks one process per config and starts its nodes; resolves once all joined and began their ramp. */
   async start(configs: readonly ChildConfig[]): Promise<{ joinMs: number }> {
     const [command, args] = tsxEntry('bench/scale/hollow-child.ts');
-    const started = configs.map((config) => {
-      const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const started = configs.map((config, i) => {
+      const child = spawn(command, [...profileFlags(`hollow-${i}`), ...args], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
       this.children.push(child);
       return new Promise<number>((resolve, reject) => {
         child.on('message', (message: ToParent) => {

@@ -61,6 +61,9 @@ export interface ScaleResult {
     bytesResent: number;
     objectsResent: number;
     podRestarts: number;
+    /** CPU the restarted replicas and the hollow processes spent from the kill until all were back, per node. */
+    cloudcoreCpuMsPerNode: number;
+    hollowCpuMsPerNode: number;
   } | null;
   /** The hollow nodes' hub client warnings over the run, by message (dropped connections, failed dials). */
   edgeWarnings: Record<string, number>;
@@ -176,6 +179,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       pool.mark();
       const before = await pool.stats();
       const killedAt = Date.now();
+      let hollowCpuMs = 0;
       await Promise.all(cluster.replicas.map((r) => r.process.kill9()));
       log('storm: every replica killed', { replicas });
       await Promise.all(cluster.replicas.map((r) => r.start()));
@@ -183,12 +187,14 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       await waitFor(
         async () => {
           const s = await pool.stats();
-          log('storm', { back: s.syncedSinceMark });
+          hollowCpuMs += s.cpuMs;
+          log('storm', { back: s.syncedSinceMark, connected: s.connected, cloudcoreCpuMs: sumCpu(cluster) });
           return s.syncedSinceMark === nodes;
         },
         { description: `all ${nodes} nodes back after the storm`, timeoutMs, intervalMs: 1_000 },
       );
       const backMs = Date.now() - killedAt;
+      const cloudcoreCpuMs = sumCpu(cluster);
       await new Promise((r) => setTimeout(r, 3_000)); // late statuses, any restart would show
       const after = await pool.stats();
       storm = {
@@ -196,6 +202,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
         bytesResent: after.bytesIn - before.bytesIn,
         objectsResent: after.objectsReceived - before.objectsReceived,
         podRestarts: after.containerStarts - before.containerStarts,
+        cloudcoreCpuMsPerNode: Math.round((cloudcoreCpuMs / nodes) * 100) / 100,
+        hollowCpuMsPerNode: Math.round((hollowCpuMs / nodes) * 100) / 100,
       };
       log('storm done', storm);
     }
