@@ -3,7 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -12,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudUnreachableError } from '../errors';
 import { proxyFor, webSocketDialer, type WebSocketDialerOptions } from './index';
-import { retryAfterHeaderMs } from './ws-dialer';
+import { giveUpUnanswered, retryAfterHeaderMs } from './ws-dialer';
 import { createNodeKey, createTestCa } from './testing/certs';
 
 let dir: string;
@@ -186,6 +186,23 @@ describe('webSocketDialer', () => {
     } finally {
       silent.close();
     }
+  });
+
+  it('keeps a connect that succeeded while the event loop lagged past the connect timeout', async () => {
+    const listener = createNetServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const socket = connect((listener.address() as AddressInfo).port, '127.0.0.1');
+    giveUpUnanswered(socket, 1);
+    await new Promise((r) => process.nextTick(r)); // net issues the connect on the next tick
+    const until = Date.now() + 50;
+    while (Date.now() < until); // a busy edge: the timer is due before the connect is seen
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once('connect', () => resolve('connected'));
+      socket.once('error', (err) => resolve(err.message));
+    });
+    expect(outcome).toBe('connected');
+    socket.destroy();
+    listener.close();
   });
 
   it('speaks TLS 1.3 only: a cloud capped at TLS 1.2 is unreachable', async () => {

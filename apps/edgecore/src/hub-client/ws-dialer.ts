@@ -57,11 +57,17 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 4_000;
  * Ends a connect attempt whose SYNs go unanswered. Left alone, the kernel
  * retransmits the SYN at 1, 3, 7, 15 and 31 s, so after a cut link comes
  * back the edge would sit out the next gap, up to 16 s, before it tries again;
- * a fresh attempt sends its SYN at once.
+ * a fresh attempt sends its SYN at once. When the timer fires the event loop
+ * may have lagged past a connect that already succeeded (timers run before
+ * I/O in each turn): the verdict waits for that turn's I/O.
  */
-function giveUpUnanswered(socket: Socket, timeoutMs: number): void {
+export function giveUpUnanswered(socket: Socket, timeoutMs: number): void {
   const timer = setTimeout(
-    () => socket.destroy(new Error(`no TCP answer within ${timeoutMs} ms (link down or cloud host unreachable)`)),
+    () =>
+      setImmediate(() => {
+        if (socket.connecting)
+          socket.destroy(new Error(`no TCP answer within ${timeoutMs} ms (link down or cloud host unreachable)`));
+      }),
     timeoutMs,
   );
   const settle = () => clearTimeout(timer);
