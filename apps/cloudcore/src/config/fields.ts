@@ -31,7 +31,7 @@ export interface CloudcoreConfig {
   readonly maxConcurrentHandshakes: number;
   /** Handshakes that may wait for a slot; beyond it they are refused with 503. Default 1000. */
   readonly handshakeQueueSize: number;
-  /** Longest expected wait for a slot; an edge expected to wait longer is told (503, Retry-After) when to come back. Default 10000. */
+  /** Longest expected wait for a slot; an edge expected to wait longer is told (503, Retry-After) when to come back. Default 5000. */
   readonly handshakeQueueWaitMs: number;
   /** Time for an edge to send hello after the upgrade, ms. Default 30000. */
   readonly handshakeTimeoutMs: number;
@@ -178,7 +178,7 @@ export function defaultConfig(): CloudcoreConfig {
     certValidityHours: 8760,
     maxConcurrentHandshakes: 100,
     handshakeQueueSize: 1000,
-    handshakeQueueWaitMs: 10_000,
+    handshakeQueueWaitMs: 5_000,
     handshakeTimeoutMs: 30_000,
     maxInflightObjects: 256,
     sendHighWaterBytes: 1 << 20,

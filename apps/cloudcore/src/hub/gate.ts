@@ -12,7 +12,7 @@ export interface HandshakeGateOptions {
   readonly maxConcurrent: number;
   /** Most handshakes waiting at once, whatever their expected wait. */
   readonly queueSize: number;
-  /** Longest expected wait in the queue; a handshake expected to wait longer is told to come back. Default 10,000 ms. */
+  /** Longest expected wait in the queue; a handshake expected to wait longer is told to come back. Default 5,000 ms. */
   readonly maxQueueWaitMs?: number;
   /** Told the running and waiting counts on every change (metrics). */
   readonly onChange?: (running: number, waiting: number) => void;
@@ -50,7 +50,7 @@ export class HandshakeGate {
 
   constructor(private readonly options: HandshakeGateOptions) {
     this.now = options.now ?? Date.now;
-    this.maxQueueWaitMs = options.maxQueueWaitMs ?? 10_000;
+    this.maxQueueWaitMs = options.maxQueueWaitMs ?? 5_000;
   }
 
   /** Resolves with a release function once a slot is free; rejects HandshakeBusyError when full or on abort. */
