@@ -88,7 +88,9 @@ describe('ReplicaSet controller (real kube-lite)', () => {
 
   it('counts a pod available only after minReadySeconds', async () => {
     cluster = await startTestCluster([replicaSetController()]);
-    cluster.api.create(REPLICA_SETS, replicaSet(1, 1));
+    // Condition times have whole seconds, as in Kubernetes: a pod marked ready at x.9 s counts
+    // from x.0 s. Two seconds leave at least one between the ready count and the available one.
+    cluster.api.create(REPLICA_SETS, replicaSet(1, 2));
     const [pod] = await waitFor(
       'pod',
       () => podsOf(cluster.api, 'default').length === 1 && podsOf(cluster.api, 'default'),
