@@ -83,6 +83,17 @@ function refuseUpgrade(socket: Duplex, status: number, code: string, message: st
   );
 }
 
+/**
+ * A signal that aborts when the socket closes. Made outside the upgrade
+ * handler on purpose: a closure there would share the handler's scope and keep
+ * the upgrade request, its headers and all, for the connection's life.
+ */
+function abortOnClose(socket: Duplex): AbortSignal {
+  const closed = new AbortController();
+  socket.once('close', () => closed.abort());
+  return closed.signal;
+}
+
 export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Server; wss: WebSocketServer }> {
   const { config, metrics, log } = ctx;
   const tls = await ctx.serverTls.promise;
@@ -141,9 +152,7 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!offered.includes(SUBPROTOCOL))
       return refuse(400, 'bad_subprotocol', `offer WebSocket subprotocol ${SUBPROTOCOL}`);
-    const closed = new AbortController();
-    socket.once('close', () => closed.abort());
-    gate.acquire(closed.signal).then(
+    gate.acquire(abortOnClose(socket)).then(
       (release) => {
         if (socket.destroyed) return release();
         wss.handleUpgrade(req, socket, head, (ws) =>
