@@ -147,22 +147,26 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
     };
     if (new URL(req.url ?? '/', 'https://cloudcore').pathname !== CONNECT_PATH)
       return refuse(404, 'bad_path', `connect at ${CONNECT_PATH}`);
-    const identity = peerIdentity(socket as TLSSocket);
-    if (!identity.ok) return refuse(401, identity.reason, identity.message);
+    const tlsSocket = socket as TLSSocket;
+    // Only a socket with a trusted client certificate may wait for a slot; the certificate
+    // itself is read once a slot is granted, so the excess of a storm is refused cheaply.
+    if (!tlsSocket.authorized) {
+      const identity = peerIdentity(tlsSocket); // names why: no certificate, or an untrusted one
+      if (!identity.ok) return refuse(401, identity.reason, identity.message);
+    }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!offered.includes(SUBPROTOCOL))
       return refuse(400, 'bad_subprotocol', `offer WebSocket subprotocol ${SUBPROTOCOL}`);
     gate.acquire(abortOnClose(socket)).then(
       (release) => {
         if (socket.destroyed) return release();
+        const identity = peerIdentity(tlsSocket);
+        if (!identity.ok) {
+          release();
+          return refuse(401, identity.reason, identity.message);
+        }
         wss.handleUpgrade(req, socket, head, (ws) =>
-          serveConnection(
-            ws,
-            tcpSockets.get(addressOf(socket as TLSSocket)) ?? (socket as TLSSocket),
-            identity.nodeName,
-            deps,
-            release,
-          ),
+          serveConnection(ws, tcpSockets.get(addressOf(tlsSocket)) ?? tlsSocket, identity.nodeName, deps, release),
         );
       },
       (err: unknown) =>
