@@ -9,6 +9,7 @@
 import { CoordinationV1Api, CoreV1Api, type V1NodeStatus } from '@kubernetes/client-node';
 import type { CloudModule } from '../context';
 import { FrameRejectedError, errorMessage } from '../errors';
+import { directMergePatch } from '../merge-patch';
 import { keepNodeAlive } from './keepalive';
 import { renewLease } from './lease';
 import { NodeOwnership } from './ownership';
@@ -38,7 +39,7 @@ export const nodesModule: CloudModule = {
       replicaId: ctx.config.serverId,
       durationSeconds: ctx.config.leaseDurationSeconds,
     });
-    const keepalive = { coordination, core, lease, log };
+    const keepalive = { coordination, core, lease, log, patch: directMergePatch(ctx.kube) };
     // This replica is alive to the others only while its lease is renewed; nodes wait for its first write.
     let markAlive!: () => void;
     const alive = new Promise<void>((resolve) => (markAlive = resolve));
@@ -73,7 +74,7 @@ export const nodesModule: CloudModule = {
       const current = await ensureNode(core, session.nodeName, {});
       // Back within the Lease's grace (a link blip, a cloudcore restart): the Node still says Ready.
       const node = isReady(current) ? current : await writeNodeStatus(core, session.nodeName, {}, current);
-      await renewLease(coordination, core, node, lease);
+      await renewLease(coordination, core, node, lease, keepalive.patch);
       keepNodeAlive(keepalive, session, node);
     });
 

@@ -7,6 +7,7 @@ import type { CoordinationV1Api, CoreV1Api, V1Node } from '@kubernetes/client-no
 import { errorMessage } from '../errors';
 import type { EdgeSession } from '../hub';
 import type { Logger } from '../log';
+import type { MergePatch } from '../merge-patch';
 import { renewLease, type LeaseOptions } from './lease';
 
 export interface KeepaliveDeps {
@@ -14,6 +15,8 @@ export interface KeepaliveDeps {
   readonly core: CoreV1Api;
   readonly lease: LeaseOptions;
   readonly log: Logger;
+  /** Renewals without the generated client, when the API allows it. */
+  readonly patch?: MergePatch;
 }
 
 export function keepNodeAlive(deps: KeepaliveDeps, session: EdgeSession, node: V1Node): void {
@@ -24,7 +27,7 @@ export function keepNodeAlive(deps: KeepaliveDeps, session: EdgeSession, node: V
   const timer = setInterval(() => {
     if (busy) return; // a slow API: skip a beat rather than pile up writes
     busy = true;
-    renewLease(deps.coordination, deps.core, owner, deps.lease)
+    renewLease(deps.coordination, deps.core, owner, deps.lease, deps.patch)
       .catch((err: unknown) => {
         if (!session.signal.aborted)
           deps.log.warn('lease renewal failed', { node: session.nodeName, error: errorMessage(err) });

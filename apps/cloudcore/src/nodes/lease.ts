@@ -13,6 +13,7 @@ import {
   type V1Node,
 } from '@kubernetes/client-node';
 import { isConflict, isNotFound } from '../kube';
+import type { MergePatch } from '../merge-patch';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
 
@@ -40,18 +41,21 @@ async function createLease(api: CoordinationV1Api, core: CoreV1Api, body: V1Leas
  * Creates or renews the lease, holder = the node name, with one merge patch
  * of its spec (a create only when it is missing). Only the node's serving
  * replica writes it, so there is nothing to guard with a resourceVersion: a
- * patch needs no read first and no copy of the lease kept per node.
+ * patch needs no read first and no copy of the lease kept per node. `patch`,
+ * when given, sends it without the generated client (merge-patch.ts).
  */
 export async function renewLease(
   api: CoordinationV1Api,
   core: CoreV1Api,
   node: V1Node,
   options: LeaseOptions,
+  patch?: MergePatch,
 ): Promise<void> {
   const name = node.metadata?.name ?? '';
   const spec = { holderIdentity: name, leaseDurationSeconds: options.durationSeconds, renewTime: new V1MicroTime() };
   try {
-    await api.patchNamespacedLease({ name, namespace: LEASE_NAMESPACE, body: { spec } }, mergePatch);
+    if (patch) await patch(`/apis/coordination.k8s.io/v1/namespaces/${LEASE_NAMESPACE}/leases/${name}`, { spec });
+    else await api.patchNamespacedLease({ name, namespace: LEASE_NAMESPACE, body: { spec } }, mergePatch);
   } catch (err) {
     if (!isNotFound(err)) throw err;
     const owner = node.metadata?.uid ? [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid }] : undefined;

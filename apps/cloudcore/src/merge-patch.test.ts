@@ -1,0 +1,84 @@
+/** Merge patches without the generated client, against a real API server (kube-lite). */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoordinationV1Api, CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isNotFound } from './kube';
+import { loadKubeConfig } from './kubeconfig';
+import { directMergePatch } from './merge-patch';
+import { LEASE_NAMESPACE, renewLease } from './nodes';
+
+let dir: string;
+let kubeLite: KubeLite;
+let kube: KubeConfig;
+let leases: CoordinationV1Api;
+let core: CoreV1Api;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kedge-patch-'));
+  kubeLite = await startKubeLite({ dataDir: dir, port: 0, log: () => undefined, controllers: false });
+  kube = loadKubeConfig({ kubeconfig: kubeLite.kubeconfigPath }, {});
+  leases = kube.makeApiClient(CoordinationV1Api);
+  core = kube.makeApiClient(CoreV1Api);
+}, 30_000);
+
+afterAll(async () => {
+  await kubeLite?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const readLease = (name: string) => leases.readNamespacedLease({ name, namespace: LEASE_NAMESPACE });
+
+describe('directMergePatch', () => {
+  it('creates a missing node Lease, then renews it with a patch carrying microseconds', async () => {
+    const patch = directMergePatch(kube)!;
+    expect(patch).toBeTypeOf('function');
+    const node: V1Node = { metadata: { name: 'edge-p1', uid: 'uid-p1' } };
+    const options = { durationSeconds: 40, renewIntervalMs: 10_000 };
+    await renewLease(leases, core, node, options, patch);
+    const created = await readLease('edge-p1');
+    expect(created.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Node', name: 'edge-p1', uid: 'uid-p1' });
+    await new Promise((r) => setTimeout(r, 5));
+    await renewLease(leases, core, node, options, patch);
+    const renewed = await readLease('edge-p1');
+    expect(renewed.spec).toMatchObject({ holderIdentity: 'edge-p1', leaseDurationSeconds: 40 });
+    expect(new Date(renewed.spec!.renewTime!).getTime()).toBeGreaterThan(new Date(created.spec!.renewTime!).getTime());
+    expect(Number(renewed.metadata?.resourceVersion)).toBeGreaterThan(Number(created.metadata?.resourceVersion));
+  });
+
+  it('fails with the API status, so a missing object reads as not found', async () => {
+    const patch = directMergePatch(kube)!;
+    const err = await patch(`/apis/coordination.k8s.io/v1/namespaces/${LEASE_NAMESPACE}/leases/absent`, {
+      spec: {},
+    }).catch((e: unknown) => e);
+    expect(isNotFound(err)).toBe(true);
+  });
+
+  it('keeps patching across a credentials refresh a minute later', async () => {
+    let now = 0;
+    const patch = directMergePatch(kube, () => now)!;
+    const path = `/apis/coordination.k8s.io/v1/namespaces/${LEASE_NAMESPACE}/leases/edge-p1`;
+    await patch(path, { spec: { holderIdentity: 'edge-p1' } });
+    now += 61_000;
+    await patch(path, { spec: { holderIdentity: 'edge-p1' } });
+    expect((await readLease('edge-p1')).spec?.holderIdentity).toBe('edge-p1');
+  });
+
+  it('leaves proxied and plain-HTTP clusters to the generated client', () => {
+    const with_ = (cluster: Record<string, unknown>) => {
+      const k = new KubeConfig();
+      k.loadFromOptions({
+        clusters: [{ name: 'c', server: 'https://api.example:6443', ...cluster }],
+        users: [{ name: 'u' }],
+        contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+        currentContext: 'x',
+      });
+      return k;
+    };
+    expect(directMergePatch(with_({ proxyUrl: 'http://proxy:3128' }))).toBeUndefined();
+    expect(directMergePatch(with_({ server: 'http://api.example:8080', skipTLSVerify: true }))).toBeUndefined();
+    expect(directMergePatch(with_({}))).toBeTypeOf('function');
+  });
+});
