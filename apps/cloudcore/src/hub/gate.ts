@@ -38,11 +38,37 @@ interface Waiter {
 
 /** Completions counted over this window give the gate's rate. */
 const RATE_WINDOW_MS = 5_000;
+const BUCKET_MS = 100;
+const BUCKETS = RATE_WINDOW_MS / BUCKET_MS;
+
+/** Counts events per 100 ms over the last window, in a ring: the same memory however long it runs. */
+class RateWindow {
+  private readonly counts = new Array<number>(BUCKETS).fill(0);
+  private readonly slots = new Array<number>(BUCKETS).fill(-1);
+
+  add(now: number): void {
+    const slot = Math.floor(now / BUCKET_MS);
+    const i = slot % BUCKETS;
+    if (this.slots[i] !== slot) {
+      this.slots[i] = slot;
+      this.counts[i] = 0;
+    }
+    this.counts[i]!++;
+  }
+
+  /** Events in the window that ends now. */
+  count(now: number): number {
+    const oldest = Math.floor(now / BUCKET_MS) - BUCKETS;
+    let total = 0;
+    for (let i = 0; i < BUCKETS; i++) if (this.slots[i]! > oldest) total += this.counts[i]!;
+    return total;
+  }
+}
 
 export class HandshakeGate {
   private running = 0;
   private readonly waiting: Waiter[] = [];
-  private completions: number[] = [];
+  private readonly completions = new RateWindow();
   /** The next free slot handed to a refused handshake, epoch ms. */
   private nextSlotAt = 0;
   private readonly now: () => number;
@@ -93,11 +119,7 @@ export class HandshakeGate {
    * nodes told to come back over many minutes.
    */
   ratePerSecond(): number {
-    const from = this.now() - RATE_WINDOW_MS;
-    if (this.completions.length > 0 && this.completions[0]! < from) {
-      this.completions = this.completions.filter((t) => t >= from);
-    }
-    return Math.max((this.completions.length * 1000) / RATE_WINDOW_MS, this.options.maxConcurrent);
+    return Math.max((this.completions.count(this.now()) * 1000) / RATE_WINDOW_MS, this.options.maxConcurrent);
   }
 
   /** After the queue has drained, the next slot nobody was promised yet. */
@@ -117,7 +139,7 @@ export class HandshakeGate {
       if (released) return;
       released = true;
       this.running--;
-      this.completions.push(this.now());
+      this.completions.add(this.now());
       const next = this.waiting.shift();
       if (next) return next.grant(this.take());
       this.report();
