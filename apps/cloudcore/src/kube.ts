@@ -1,5 +1,8 @@
 /** Small helpers over @kubernetes/client-node errors, shared by the modules. */
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+
+/** Request options of a JSON merge patch through the generated client. */
+export const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** HTTP status of a failed API call (ApiException.code, or Watch's error.statusCode), undefined for network errors. */
 export function apiStatus(err: unknown): number | undefined {

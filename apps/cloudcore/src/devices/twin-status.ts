@@ -5,14 +5,13 @@
  * its resourceVersion and send the whole Device back down to its edge on
  * every reading (and KubeEdge dropped twins from Device.status).
  */
-import { PatchStrategy, setHeaderOptions, type CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
+import type { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
 import type { NodeIndex } from '../edge-sync';
 import { FrameRejectedError, errorMessage } from '../errors';
-import { isConflict, isNotFound } from '../kube';
+import { MERGE_PATCH, isConflict, isNotFound } from '../kube';
 import type { StatusOutcome, StatusWriter } from '../status';
 import { StatusCache, type CachedStatus } from './status-cache';
 
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const GROUP = { group: 'devices.kubeedge.io', version: 'v1beta1' };
 const STATUSES = { ...GROUP, plural: 'devicestatuses' };
 
@@ -156,7 +155,7 @@ export function deviceTwinWriter(
       const body = { metadata: { resourceVersion: base.resourceVersion }, status };
       const written = (await custom.patchNamespacedCustomObjectStatus(
         { ...STATUSES, namespace, name, body },
-        mergePatch,
+        MERGE_PATCH,
       )) as StoredStatus;
       cache.set(bound.uid, { resourceVersion: written.metadata?.resourceVersion ?? '', twins: status.twins });
     };

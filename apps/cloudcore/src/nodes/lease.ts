@@ -4,20 +4,16 @@
  * renewal stops and the lease lapses after leaseDurationSeconds.
  */
 import {
-  PatchStrategy,
   V1MicroTime,
-  setHeaderOptions,
   type CoordinationV1Api,
   type CoreV1Api,
   type V1Lease,
   type V1Node,
 } from '@kubernetes/client-node';
-import { isConflict, isNotFound } from '../kube';
+import { MERGE_PATCH, isConflict, isNotFound } from '../kube';
 import type { MergePatch } from '../merge-patch';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
-
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export interface LeaseOptions {
   readonly durationSeconds: number;
@@ -55,7 +51,7 @@ export async function renewLease(
   const spec = { holderIdentity: name, leaseDurationSeconds: options.durationSeconds, renewTime: new V1MicroTime() };
   try {
     if (patch) await patch(`/apis/coordination.k8s.io/v1/namespaces/${LEASE_NAMESPACE}/leases/${name}`, { spec });
-    else await api.patchNamespacedLease({ name, namespace: LEASE_NAMESPACE, body: { spec } }, mergePatch);
+    else await api.patchNamespacedLease({ name, namespace: LEASE_NAMESPACE, body: { spec } }, MERGE_PATCH);
   } catch (err) {
     if (!isNotFound(err)) throw err;
     const owner = node.metadata?.uid ? [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid }] : undefined;

@@ -4,18 +4,10 @@
  * status frames. Status writes read, merge and replace, which every API
  * server supports; a conflict is retried once with a fresh read.
  */
-import {
-  PatchStrategy,
-  setHeaderOptions,
-  type CoreV1Api,
-  type V1Node,
-  type V1NodeCondition,
-  type V1NodeStatus,
-} from '@kubernetes/client-node';
-import { isConflict, isNotFound } from '../kube';
+import type { CoreV1Api, V1Node, V1NodeCondition, V1NodeStatus } from '@kubernetes/client-node';
+import { MERGE_PATCH, isConflict, isNotFound } from '../kube';
 
 // @kubernetes/client-node picks the patch content type from a header option.
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export const EDGE_ROLE_LABEL = 'node-role.kubernetes.io/edge';
 
@@ -51,7 +43,7 @@ export async function ensureNode(
 }
 
 export function patchLabels(core: CoreV1Api, nodeName: string, labels: Record<string, string>): Promise<V1Node> {
-  return core.patchNode({ name: nodeName, body: { metadata: { labels } } }, mergePatch);
+  return core.patchNode({ name: nodeName, body: { metadata: { labels } } }, MERGE_PATCH);
 }
 
 function readyCondition(now: Date, previous: V1NodeCondition | undefined): V1NodeCondition {

@@ -3,15 +3,13 @@
  * bound to the reporting node (a status for another node's pod closes the
  * session) and that the uid matches (an older incarnation's status is stale).
  */
-import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1PodStatus } from '@kubernetes/client-node';
+import type { CoreV1Api, V1PodStatus } from '@kubernetes/client-node';
 import type { StatusFrame } from '@kedge/protocol';
 import type { NodeIndex } from '../edge-sync';
 import { FrameRejectedError, errorMessage } from '../errors';
 import type { EdgeSession } from '../hub/registry';
-import { isConflict, isNotFound } from '../kube';
+import { MERGE_PATCH, isConflict, isNotFound } from '../kube';
 import type { StatusOutcome, StatusWriter } from './handlers';
-
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 type Bound = { ok: true; uid: string; terminating: boolean } | { ok: false };
 
@@ -68,7 +66,7 @@ export function podStatusWriter(core: CoreV1Api, indexReady: Promise<NodeIndex>)
     try {
       await core.patchNamespacedPodStatus(
         { name: frame.key.name, namespace: frame.key.namespace, body: { status } },
-        mergePatch,
+        MERGE_PATCH,
       );
       return 'written';
     } catch (err) {
