@@ -6,7 +6,7 @@ import type { CloudcoreConfig } from './config';
 import { ConfigError, errorMessage } from './errors';
 
 type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
-type AgentTlsOptions = Record<'ca' | 'cert' | 'key' | 'pfx' | 'rejectUnauthorized' | 'servername', unknown>;
+export type AgentTlsOptions = Record<'ca' | 'cert' | 'key' | 'pfx' | 'rejectUnauthorized' | 'servername', unknown>;
 
 /** Idle-connection pool per credential set; a few sets at most (rotation), older ones are dropped. */
 const MAX_POOLED_AGENTS = 4;
@@ -25,7 +25,11 @@ export class PooledKubeConfig extends KubeConfig {
     await super.applySecurityAuthentication(context);
     const fresh = context.getAgent();
     if (!(fresh instanceof Agent) || this.getCurrentCluster()?.proxyUrl) return;
-    const options = (fresh as Agent & { options: AgentTlsOptions }).options;
+    context.setAgent(this.pooledAgent((fresh as Agent & { options: AgentTlsOptions }).options));
+  }
+
+  /** The keep-alive agent for this TLS material, shared by every caller that presents the same. */
+  pooledAgent(options: AgentTlsOptions): Agent {
     const key = JSON.stringify(
       [options.ca, options.cert, options.key, options.pfx, options.rejectUnauthorized, options.servername].map((v) =>
         Buffer.isBuffer(v) ? v.toString('base64') : v,
@@ -40,7 +44,7 @@ export class PooledKubeConfig extends KubeConfig {
       agent = new Agent({ ...(options as object), keepAlive: true, maxSockets: 32 });
       this.agents.set(key, agent);
     }
-    context.setAgent(agent);
+    return agent;
   }
 }
 

@@ -6,7 +6,7 @@ import { CoordinationV1Api, CoreV1Api, KubeConfig, type V1Node } from '@kubernet
 import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from './kube';
-import { loadKubeConfig } from './kubeconfig';
+import { PooledKubeConfig, loadKubeConfig } from './kubeconfig';
 import { directMergePatch } from './merge-patch';
 import { LEASE_NAMESPACE, renewLease } from './nodes';
 
@@ -66,9 +66,8 @@ describe('directMergePatch', () => {
     expect((await readLease('edge-p1')).spec?.holderIdentity).toBe('edge-p1');
   });
 
-  it('leaves proxied and plain-HTTP clusters to the generated client', () => {
-    const with_ = (cluster: Record<string, unknown>) => {
-      const k = new KubeConfig();
+  it('leaves proxied and plain-HTTP clusters, and kubeconfigs without a pool, to the generated client', () => {
+    const with_ = (cluster: Record<string, unknown>, k: KubeConfig = new PooledKubeConfig()) => {
       k.loadFromOptions({
         clusters: [{ name: 'c', server: 'https://api.example:6443', ...cluster }],
         users: [{ name: 'u' }],
@@ -80,5 +79,6 @@ describe('directMergePatch', () => {
     expect(directMergePatch(with_({ proxyUrl: 'http://proxy:3128' }))).toBeUndefined();
     expect(directMergePatch(with_({ server: 'http://api.example:8080', skipTLSVerify: true }))).toBeUndefined();
     expect(directMergePatch(with_({}))).toBeTypeOf('function');
+    expect(directMergePatch(with_({}, new KubeConfig()))).toBeUndefined();
   });
 });

@@ -5,15 +5,15 @@
  * such call cost about 3.5 times the CPU (320 against 90 µs, measured against
  * kube-lite); everything else keeps using the generated client.
  */
-import { Agent, request, type RequestOptions } from 'node:https';
+import { request, type Agent, type RequestOptions } from 'node:https';
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
+import { PooledKubeConfig, type AgentTlsOptions } from './kubeconfig';
 
 /** Patches the object at an API path (e.g. /apis/coordination.k8s.io/v1/namespaces/ns/leases/name). */
 export type MergePatch = (path: string, body: unknown) => Promise<void>;
 
 /** Credentials are read again this often: tokens and certificate files rotate. */
 const CREDENTIALS_REFRESH_MS = 60_000;
-const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
 
 interface Prepared {
   readonly options: RequestOptions;
@@ -21,30 +21,24 @@ interface Prepared {
 }
 
 /**
- * A patcher over a keep-alive connection pool of its own, or undefined when
- * the API is reached through a proxy or over plain HTTP: callers then use the
- * generated client.
+ * A patcher over the kubeconfig's keep-alive connection pool (cloudcore's
+ * kubeconfig is a PooledKubeConfig), or undefined when there is no such pool
+ * or the API is reached through a proxy or over plain HTTP: callers then use
+ * the generated client.
  */
 export function directMergePatch(kube: KubeConfig, now: () => number = Date.now): MergePatch | undefined {
   const cluster = kube.getCurrentCluster();
-  if (!cluster || cluster.proxyUrl || !cluster.server.startsWith('https:')) return undefined;
+  if (!(kube instanceof PooledKubeConfig) || !cluster || cluster.proxyUrl || !cluster.server.startsWith('https:'))
+    return undefined;
   const server = new URL(cluster.server);
   const prefix = server.pathname.replace(/\/$/, '');
-  let agent: Agent | undefined;
-  let agentTls: Partial<Record<(typeof TLS_FIELDS)[number], unknown>> = {};
   let prepared: Promise<Prepared> | undefined;
 
   const prepare = async (): Promise<Prepared> => {
     const options: RequestOptions = {};
     await kube.applyToHTTPSOptions(options);
     (options.agent as Agent | undefined)?.destroy(); // the library's own, made for one request
-    const tls = Object.fromEntries(TLS_FIELDS.map((f) => [f, options[f as keyof RequestOptions]]));
-    if (!agent || TLS_FIELDS.some((f) => !sameValue(tls[f], agentTls[f]))) {
-      agent?.destroy();
-      agent = new Agent({ ...tls, keepAlive: true, maxSockets: 32 });
-      agentTls = tls;
-    }
-    return { options: { ...options, agent }, at: now() };
+    return { options: { ...options, agent: kube.pooledAgent(options as AgentTlsOptions) }, at: now() };
   };
 
   const credentials = async (): Promise<RequestOptions> => {
@@ -94,8 +88,4 @@ export function directMergePatch(kube: KubeConfig, now: () => number = Date.now)
       req.end(payload);
     });
   };
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return Buffer.isBuffer(a) && Buffer.isBuffer(b) ? a.equals(b) : a === b;
 }
