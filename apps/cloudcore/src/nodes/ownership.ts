@@ -67,7 +67,7 @@ export class NodeOwnership {
   private lastHeartbeat = 0;
   private beating: Promise<'alive' | 'fenced'> | undefined;
   /** Node leases as listed at start, each used once by the node's first acquire. */
-  private primed = new Map<string, V1Lease>();
+  private readonly primed = new Map<string, V1Lease>();
 
   constructor(
     private readonly api: CoordinationV1Api,

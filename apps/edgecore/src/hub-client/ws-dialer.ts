@@ -99,8 +99,8 @@ class TlsSessionCache {
 
 /**
  * The TLS context of the node's credentials, built again only when a file
- * changed (a renewed certificate). Building one parses the CA and the key:
- * most of what a resumed reconnect costs the edge.
+ * changed (a renewed certificate): building one parses the CA and the key,
+ * work a resumed reconnect has no use for.
  */
 class CredentialsContext {
   private files: Buffer[] = [];
