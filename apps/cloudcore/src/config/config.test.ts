@@ -69,6 +69,7 @@ describe('config', () => {
       [{ namespace: 'Kedge_System' }, 'namespace', /not a valid namespace name/],
       [{ maxInflightObjects: 0 }, 'maxInflightObjects', /smallest allowed value is 1/],
       [{ maxInflightObjects: 1.5 }, 'maxInflightObjects', /whole number/],
+      [{ handshakeQueueWaitMs: 50 }, 'handshakeQueueWaitMs', /is 50; the smallest allowed value is 100/],
       [{ logLevel: 'loud' }, 'logLevel', /use one of debug, info, warn, error/],
       [{ advertiseAddress: [] }, 'advertiseAddress', /non-empty list/],
       [{ advertiseAddress: ['bad name!'] }, 'advertiseAddress', /neither an IP address nor a DNS name/],
