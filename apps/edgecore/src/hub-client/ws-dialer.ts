@@ -10,6 +10,7 @@ import {
   type TLSSocket,
 } from 'node:tls';
 import type { FrameLimits } from '@kedge/protocol';
+import type * as Ws from 'ws';
 import type { ClientOptions, WebSocket as WsSocket } from 'ws';
 import { CloudUnreachableError } from '../errors';
 import { WS_CLOSE, type CloseInfo, type Connection, type Dialer } from './connection';
@@ -27,7 +28,10 @@ export interface WebSocketDialerOptions {
   /** HTTP CONNECT proxy; '' reads HTTPS_PROXY / NO_PROXY. */
   proxy: string;
   limits: FrameLimits;
-  /** TLS + upgrade must finish within this. Default 30,000 ms. */
+  /**
+   * TLS and the upgrade may go quiet this long. Default 30,000 ms. A cloud
+   * that queues the upgrade in a reconnect storm says so every 10 s (HTTP 102).
+   */
   handshakeTimeoutMs?: number;
   /**
    * The cloud's TCP answer (SYN-ACK) must come within this; direct connections
@@ -116,6 +120,10 @@ class CredentialsContext {
   }
 }
 
+/** Loaded on first dial (an edge that never reaches the cloud does not pay for it), then kept. */
+let wsModule: Promise<typeof Ws> | undefined;
+const loadWs = () => (wsModule ??= import('ws'));
+
 /**
  * Dials the cloud over TLS with the node's client certificate. The files are
  * read on every dial, so a renewed certificate is used by the next connection.
@@ -125,8 +133,7 @@ export function webSocketDialer(options: WebSocketDialerOptions): Dialer {
   const sessions = new TlsSessionCache();
   const credentials = new CredentialsContext();
   return async (signal) => {
-    // Loaded on first dial: an edge that never reaches the cloud does not pay for it.
-    const { WebSocket } = await import('ws');
+    const { WebSocket } = await loadWs();
     const proxy = proxyFor(options.url, options.proxy);
     const agent = proxy ? new (await import('https-proxy-agent')).HttpsProxyAgent(proxy) : undefined;
     const ca = readFileSync(options.caFile);
