@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../api';
 import { DAEMON_SETS, NODES } from '../runtime/resources';
 import { scheduler } from '../scheduler/scheduler';
@@ -7,7 +7,21 @@ import { addNode, podsOf, startFakeKubelet, startTestCluster, waitFor } from '..
 import { field } from '../util/objects';
 import type { Toleration } from '../util/node-match';
 import { daemonSetController } from './controller';
+import type * as Placement from './placement';
 import { REVISION_HASH_LABEL } from './placement';
+
+// A sync of a DaemonSet asks each of its pods for its node: the count shows whether a node event made a sync.
+const podsWalked = vi.hoisted(() => ({ count: 0 }));
+vi.mock('./placement', async (importOriginal) => {
+  const real = await importOriginal<typeof Placement>();
+  return {
+    ...real,
+    targetNode: (...args: Parameters<typeof real.targetNode>) => {
+      podsWalked.count++;
+      return real.targetNode(...args);
+    },
+  };
+});
 
 let cluster: TestCluster;
 let stopKubelet: () => void = () => {};
@@ -112,5 +126,27 @@ describe('DaemonSet controller (real kube-lite)', () => {
     cluster.api.update(NODES, { ...node, metadata: { ...node.metadata, labels: { role: 'cloud' } } });
     await waitFor('pod removed', () => podsOf(cluster.api, 'default').length === 0);
     await waitFor('status', () => status().desiredNumberScheduled === 0 && status().currentNumberScheduled === 0);
+  });
+
+  it('does not walk the fleet for a taint every daemon pod tolerates, and does for one they do not', async () => {
+    cluster = await startTestCluster([daemonSetController()]);
+    addNode(cluster.api, 'e1', { labels: { role: 'edge' } });
+    cluster.api.create(DAEMON_SETS, daemonSet('agent:1'));
+    await waitFor('pod', () => podsOf(cluster.api, 'default').length === 1);
+    await waitFor('status', () => status().currentNumberScheduled === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the pod's own events settle
+    const taint = (t: Toleration & { effect: string }) => {
+      const node = cluster.api.get(NODES, undefined, 'e1')!;
+      const taints = [...(field<object[]>(node, 'spec', 'taints') ?? []), t];
+      cluster.api.update(NODES, { ...node, spec: { ...(node.spec as object), taints } });
+    };
+    podsWalked.count = 0;
+    // What the node lifecycle adds to a node whose Lease lapsed.
+    taint({ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(podsWalked.count).toBe(0); // no sync
+    expect(podsOf(cluster.api, 'default')).toHaveLength(1);
+    taint({ key: 'dedicated', value: 'other', effect: 'NoExecute' });
+    await waitFor('pod evicted by the untolerated taint', () => podsOf(cluster.api, 'default').length === 0);
   });
 });

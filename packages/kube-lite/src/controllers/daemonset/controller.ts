@@ -6,7 +6,7 @@ import { InvalidIntOrPercentError } from '../errors';
 import { ignoreNotFound } from '../runtime/api-errors';
 import { defineController } from '../runtime/controller';
 import type { Informer } from '../runtime/informer';
-import { POD_EVENT_COALESCE_MS, type SyncResult } from '../runtime/queue';
+import type { SyncResult } from '../runtime/queue';
 import { DAEMON_SETS, NODES, PODS } from '../runtime/resources';
 import { templateHash } from '../util/hash';
 import { resolveIntOrPercent } from '../util/int-or-percent';
@@ -59,6 +59,12 @@ class PlacementCache {
     return fresh;
   }
 
+  /** The placement cached for this template on this node, whatever shape it was made for. */
+  peek(ds: KubeObject, hash: string, nodeName: string): Placement | undefined {
+    const entry = this.#byDaemonSet.get(ds.metadata.uid ?? '');
+    return entry?.hash === hash ? entry.nodes.get(nodeName)?.placement : undefined;
+  }
+
   forgetDaemonSet(uid: string): void {
     this.#byDaemonSet.delete(uid);
   }
@@ -81,18 +87,31 @@ export function daemonSetController(): Controller {
     const shapes = new Map<string, string>();
     const placements = new PlacementCache();
     const onNode = (type: string, node: KubeObject): void => {
-      const shape = type === 'DELETED' ? '' : shapeOf(node);
-      if (shapes.get(node.metadata.name) === shape) return;
+      const name = node.metadata.name;
       if (type === 'DELETED') {
-        shapes.delete(node.metadata.name);
-        placements.forgetNode(node.metadata.name);
-      } else shapes.set(node.metadata.name, shape);
-      enqueueAll();
+        shapes.delete(name);
+        placements.forgetNode(name);
+        return enqueueAll();
+      }
+      const shape = shapeOf(node);
+      if (shapes.get(name) === shape) return;
+      shapes.set(name, shape);
+      // A full sync walks every node. A taint every daemon pod tolerates changes nothing
+      // and syncs nothing; one that moves placement (each node that misses its Lease gets
+      // `unreachable:NoSchedule`, then loses it) is coalesced like pod events, or a
+      // fleet-wide outage would cost a sync per node.
+      for (const ds of daemonSets.list()) {
+        const hash = templateHash(templateOf(ds));
+        const before = placements.peek(ds, hash, name);
+        const after = placements.get(ds, hash, node, shape);
+        if (before?.shouldRun !== after.shouldRun || before.shouldContinue !== after.shouldContinue)
+          queue.addCoalesced(keyOf(ds));
+      }
     };
     for (const node of nodes.list()) shapes.set(node.metadata.name, shapeOf(node));
     const onPod = (_t: string, pod: KubeObject): void => {
       const ref = controllerRef(pod);
-      if (ref?.kind === 'DaemonSet') queue.addAfter(objectKey(pod.metadata.namespace, ref.name), POD_EVENT_COALESCE_MS);
+      if (ref?.kind === 'DaemonSet') queue.addCoalesced(objectKey(pod.metadata.namespace, ref.name));
     };
     const onDaemonSet = (type: string, ds: KubeObject): void => {
       if (type === 'DELETED') placements.forgetDaemonSet(ds.metadata.uid ?? '');

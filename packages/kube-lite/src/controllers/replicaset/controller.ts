@@ -5,7 +5,7 @@ import { ORPHAN_INDEX, adoptOrphans, orphanLabels } from '../runtime/adopt';
 import { ignoreNotFound } from '../runtime/api-errors';
 import { defineController } from '../runtime/controller';
 import type { Informer } from '../runtime/informer';
-import { POD_EVENT_COALESCE_MS, type SyncResult } from '../runtime/queue';
+import type { SyncResult } from '../runtime/queue';
 import { PODS, REPLICA_SETS } from '../runtime/resources';
 import {
   byControllerUid,
@@ -34,8 +34,7 @@ export function replicaSetController(): Controller {
     pods.addIndex(ORPHAN_INDEX, orphanLabels);
     const enqueueOwner = (_type: string, pod: KubeObject): void => {
       const ref = controllerRef(pod);
-      if (ref?.kind === 'ReplicaSet')
-        queue.addAfter(objectKey(pod.metadata.namespace, ref.name), POD_EVENT_COALESCE_MS);
+      if (ref?.kind === 'ReplicaSet') queue.addCoalesced(objectKey(pod.metadata.namespace, ref.name));
     };
     return {
       subscriptions: [replicaSets.subscribe((_t, rs) => queue.add(keyOf(rs))), pods.subscribe(enqueueOwner)],

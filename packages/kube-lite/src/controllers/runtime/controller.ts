@@ -22,6 +22,7 @@ export type SetupFn = (api: ControllerApi, informers: SharedInformers, queue: Qu
 export interface QueueHandle {
   add(key: string): void;
   addAfter(key: string, delayMs: number): void;
+  addCoalesced(key: string, minDelayMs?: number): void;
 }
 
 export function defineController(name: string, setup: SetupFn, queueOptions: WorkQueueOptions = {}): Controller {

@@ -43,4 +43,28 @@ describe('work queue', () => {
     await queue.run(abort.signal);
     expect(runs).toBe(2);
   });
+
+  it('makes a key whose syncs are slow wait several times a sync between coalesced events', async () => {
+    const abort = new AbortController();
+    const ranAt: number[] = [];
+    const ran: string[] = [];
+    const queue = new WorkQueue((key) => {
+      ranAt.push(performance.now());
+      ran.push(key);
+      if (key === 'slow') {
+        const until = performance.now() + 30;
+        while (performance.now() < until); // a sync that walks a large fleet
+      }
+      if (ranAt.length === 3) abort.abort();
+    });
+    queue.add('slow');
+    const running = queue.run(abort.signal);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const eventAt = performance.now();
+    queue.addCoalesced('slow', 1); // waits 4 × 30 ms, not 1 ms
+    queue.addCoalesced('quick', 1);
+    await running;
+    expect(ran).toEqual(['slow', 'quick', 'slow']);
+    expect(ranAt[2]! - eventAt).toBeGreaterThanOrEqual(119);
+  });
 });

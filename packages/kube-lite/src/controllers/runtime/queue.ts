@@ -10,6 +10,15 @@ import { apiReason } from './api-errors';
  * per event kept the API server's core busy.
  */
 export const POD_EVENT_COALESCE_MS = 250;
+/**
+ * A coalesced key waits at least this many times its last sync's duration:
+ * one hot owner then takes at most a fifth of the server's core. A DaemonSet
+ * over 10,000 nodes took ~100 ms a sync, and the pods of a fleet coming back
+ * after an outage change every few milliseconds.
+ */
+const COALESCE_COST_FACTOR = 4;
+/** Syncs quicker than this are not remembered (their keys need no extra wait). */
+const REMEMBER_SYNC_MS = 5;
 
 /** What a sync may ask for: run this key again after a delay (minReadySeconds, deadlines). */
 export type SyncResult = void | { requeueAfterMs: number };
@@ -38,6 +47,8 @@ export class WorkQueue {
   readonly #pending = new Set<string>();
   readonly #delayed = new Map<string, { dueMs: number; timer: NodeJS.Timeout }>();
   readonly #failures = new Map<string, number>();
+  /** Duration of the last sync of keys whose syncs are slow. */
+  readonly #slowSyncMs = new Map<string, number>();
   readonly #options: Required<Omit<WorkQueueOptions, 'onRetry'>> & Pick<WorkQueueOptions, 'onRetry'>;
   #wake: (() => void) | undefined;
   #stopped = false;
@@ -77,6 +88,14 @@ export class WorkQueue {
     this.#delayed.set(key, { dueMs, timer });
   }
 
+  /**
+   * Adds the key for an event that only moves it a little (a pod of an owner
+   * changed): after `minDelayMs`, or longer for a key whose syncs are slow.
+   */
+  addCoalesced(key: string, minDelayMs = POD_EVENT_COALESCE_MS): void {
+    this.addAfter(key, Math.max(minDelayMs, COALESCE_COST_FACTOR * (this.#slowSyncMs.get(key) ?? 0)));
+  }
+
   /** Processes keys until the signal aborts; rejects when a sync throws a non-API error. */
   async run(signal: AbortSignal): Promise<void> {
     const onAbort = (): void => this.#wake?.();
@@ -104,8 +123,12 @@ export class WorkQueue {
   }
 
   async #process(key: string): Promise<void> {
+    const started = performance.now();
     try {
       const result = await this.sync(key);
+      const tookMs = performance.now() - started;
+      if (tookMs >= REMEMBER_SYNC_MS) this.#slowSyncMs.set(key, tookMs);
+      else this.#slowSyncMs.delete(key);
       this.#failures.delete(key);
       if (result) this.addAfter(key, result.requeueAfterMs);
     } catch (err) {
