@@ -29,9 +29,9 @@ export interface CloudcoreConfig {
   readonly certValidityHours: number;
   /** WebSocket handshakes processed at once; more wait in a queue. Default 100. */
   readonly maxConcurrentHandshakes: number;
-  /** Handshakes that may wait for a slot; beyond it they are refused with 503. Default 1000. */
+  /** Handshakes that may wait for a slot; beyond it they are refused with 503. Default 10000. */
   readonly handshakeQueueSize: number;
-  /** Longest expected wait for a slot; an edge expected to wait longer is told (503, Retry-After) when to come back. Default 5000. */
+  /** Longest wait for a slot; an edge that waited this long is told (503, Retry-After) when to come back. Default 300000. */
   readonly handshakeQueueWaitMs: number;
   /** Time for an edge to send hello after the upgrade, ms. Default 30000. */
   readonly handshakeTimeoutMs: number;
@@ -111,7 +111,7 @@ export const FIELDS: { readonly [K in ConfigKey]: FieldSpec } = {
   handshakeQueueWaitMs: {
     type: 'int',
     flag: '--handshake-queue-wait-ms <ms>',
-    description: 'longest expected wait for a slot (ms); beyond it 503 with Retry-After',
+    description: 'longest wait for a slot (ms); then 503 with Retry-After',
     min: 100,
     max: 600000,
   },
@@ -177,8 +177,8 @@ export function defaultConfig(): CloudcoreConfig {
     serverId: hostname(),
     certValidityHours: 8760,
     maxConcurrentHandshakes: 100,
-    handshakeQueueSize: 1000,
-    handshakeQueueWaitMs: 5_000,
+    handshakeQueueSize: 10_000,
+    handshakeQueueWaitMs: 300_000,
     handshakeTimeoutMs: 30_000,
     maxInflightObjects: 256,
     sendHighWaterBytes: 1 << 20,

@@ -15,6 +15,7 @@ import type { CloudContext, ServerTls } from '../context';
 import { errorMessage } from '../errors';
 import { HandshakeBusyError, HandshakeGate } from './gate';
 import { peerIdentity } from './identity';
+import { noticeWhileQueued } from './queued-notice';
 import { sendJson, type RouteHandler } from './routes';
 import { serveConnection } from './connection';
 import type { SessionDeps } from './session';
@@ -157,8 +158,10 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!offered.includes(SUBPROTOCOL))
       return refuse(400, 'bad_subprotocol', `offer WebSocket subprotocol ${SUBPROTOCOL}`);
+    const stopNotices = noticeWhileQueued(socket);
     gate.acquire(abortOnClose(socket)).then(
       (release) => {
+        stopNotices();
         if (socket.destroyed) return release();
         const identity = peerIdentity(tlsSocket);
         if (!identity.ok) {
@@ -169,8 +172,10 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
           serveConnection(ws, tcpSockets.get(addressOf(tlsSocket)) ?? tlsSocket, identity.nodeName, deps, release),
         );
       },
-      (err: unknown) =>
-        refuse(503, 'busy', errorMessage(err), err instanceof HandshakeBusyError ? err.retryAfterMs : undefined),
+      (err: unknown) => {
+        stopNotices();
+        refuse(503, 'busy', errorMessage(err), err instanceof HandshakeBusyError ? err.retryAfterMs : undefined);
+      },
     );
   });
   server.on('tlsClientError', (err) => {
