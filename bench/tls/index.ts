@@ -6,7 +6,11 @@
  *
  *   npx tsx bench/tls
  *
- * Prints one JSON line. Bounded: 1,000 resumed and 500 full handshakes.
+ * It then holds 2,000 resumed connections open and reports the server's
+ * RSS per idle connection.
+ *
+ * Prints one JSON line. Bounded: 1,000 resumed and 500 full handshakes,
+ * 2,000 held connections.
  * Needs the `openssl` command to make the certificates.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -14,11 +18,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, createSecureContext, createServer, type SecureContext } from 'node:tls';
+import { connect, createSecureContext, createServer, type SecureContext, type TLSSocket } from 'node:tls';
 
 const RESUMED = 1000;
 const FULL = 500;
 const SOCKETS = 2000;
+const HELD = 2000;
 
 type Files = Record<'ca' | 'serverKey' | 'serverCert' | 'clientKey' | 'clientCert', string>;
 
@@ -84,16 +89,30 @@ function serve(files: Files): void {
     },
   );
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as { port: number }).port }));
-  process.on('message', () => {
+  process.on('message', (question) => {
+    if (question === 'rss') {
+      (globalThis as { gc?: () => void }).gc?.();
+      return server.getConnections((_err, open) => process.send?.({ rss: process.memoryUsage().rss, open }));
+    }
     const { user, system } = process.cpuUsage();
     process.send?.({ cpuMs: (user + system) / 1000 });
   });
 }
 
-function ask<T>(child: ChildProcess): Promise<T> {
+function ask<T>(child: ChildProcess, question = 'cpu'): Promise<T> {
   return new Promise((resolve) => {
     child.once('message', (m) => resolve(m as T));
-    child.send('cpu');
+    child.send(question);
+  });
+}
+
+/** Opens a resumed connection and keeps it; resolves once the handshake is done. */
+function hold(port: number, context: SecureContext, session: Buffer | undefined, held: TLSSocket[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, secureContext: context, session, servername: 'localhost' });
+    socket.once('secureConnect', () => resolve());
+    socket.once('error', reject);
+    held.push(socket);
   });
 }
 
@@ -132,7 +151,9 @@ function handshake(
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kedge-bench-tls-'));
-  const child = fork(fileURLToPath(import.meta.url), ['server', dir], { execArgv: process.execArgv });
+  const child = fork(fileURLToPath(import.meta.url), ['server', dir], {
+    execArgv: [...process.execArgv, '--expose-gc'],
+  });
   try {
     const files = makeCertificates(dir);
     child.send({ files });
@@ -175,6 +196,14 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(start);
       return round((used.user + used.system) / 1000 / SOCKETS);
     };
+    // RSS per idle connection on the server: what each connected node costs before any WebSocket or session state.
+    const before = await ask<{ rss: number; open: number }>(child, 'rss');
+    const held: TLSSocket[] = [];
+    for (let i = 0; i < HELD; i++) await hold(port, context, ticket, held);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await ask<{ rss: number; open: number }>(child, 'rss');
+    for (const socket of held) socket.destroy();
+    const serverRssPerIdleConnectionKB = round((after.rss - before.rss) / (after.open - before.open) / 1024);
     console.log(
       JSON.stringify({
         bench: 'tls',
@@ -186,6 +215,7 @@ async function main(): Promise<void> {
         fullHandshake: full,
         clientSocketMs: { withTicket: socketMs(ticket), withoutTicket: socketMs(undefined) },
         ticketBytes: ticket?.length,
+        serverRssPerIdleConnectionKB,
       }),
     );
   } finally {
