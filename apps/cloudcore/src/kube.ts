@@ -1,7 +1,7 @@
 /** Small helpers over @kubernetes/client-node errors, shared by the modules. */
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 
-/** Request options of a JSON merge patch through the generated client. */
+/** Request options of a JSON merge patch: the generated client picks the patch content type from a header option. */
 export const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** HTTP status of a failed API call (ApiException.code, or Watch's error.statusCode), undefined for network errors. */

@@ -7,8 +7,6 @@
 import type { CoreV1Api, V1Node, V1NodeCondition, V1NodeStatus } from '@kubernetes/client-node';
 import { MERGE_PATCH, isConflict, isNotFound } from '../kube';
 
-// @kubernetes/client-node picks the patch content type from a header option.
-
 export const EDGE_ROLE_LABEL = 'node-role.kubernetes.io/edge';
 
 function baseLabels(nodeName: string): Record<string, string> {

@@ -9,7 +9,7 @@ import { apiReason } from './api-errors';
  * sync walks all its pods (and a DaemonSet's nodes): at 10,000 pods, syncing
  * per event kept the API server's core busy.
  */
-export const POD_EVENT_COALESCE_MS = 250;
+const POD_EVENT_COALESCE_MS = 250;
 /**
  * A coalesced key waits at least this many times its last sync's duration:
  * one hot owner then takes at most a fifth of the server's core. A DaemonSet
