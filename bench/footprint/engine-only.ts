@@ -1,13 +1,20 @@
 // Reference for the rollout figure: the same pods' containers (sandbox + app
 // each, edgecore's own create options) started straight through its
-// DockerRuntime, all at once, with no control plane and no pod manager.
-// The rollout time minus this is what Kedge adds on top of the engine, on
-// this box at this moment.
-import { DockerRuntime, type ContainerLabels } from '@kedge/edgecore/src/runtime';
+// DockerRuntime, all at once, with no control plane and no pod manager,
+// once on the pod bridge (as edgecore runs them) and once on Docker's own
+// network. The rollout time minus the first is what Kedge adds on top of the
+// engine, on this box at this moment.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DockerRuntime, PodBridge, type ContainerLabels } from '@kedge/edgecore/src/runtime';
 
-export async function engineOnlyMs(pods: number, image: string): Promise<number> {
-  const runtime = new DockerRuntime();
-  const nodeName = `footprint-engine-${process.pid}`;
+export type PodNetwork = 'bridge' | 'docker';
+
+export async function engineOnlyMs(pods: number, image: string, network: PodNetwork): Promise<number> {
+  const nodeName = `footprint-engine-${network}-${process.pid}`;
+  const filesDir = mkdtempSync(join(tmpdir(), 'kedge-engine-only-'));
+  const runtime = new DockerRuntime(network === 'bridge' ? { podBridge: new PodBridge({ nodeName, filesDir }) } : {});
   const labels = (podUid: string, kind: ContainerLabels['kind']): ContainerLabels => ({
     nodeName,
     podUid,
@@ -53,5 +60,6 @@ export async function engineOnlyMs(pods: number, image: string): Promise<number>
   } finally {
     const made = await runtime.listContainers({ nodeName });
     await Promise.all(made.map((c) => runtime.removeContainer(c.id)));
+    rmSync(filesDir, { recursive: true, force: true });
   }
 }

@@ -43,6 +43,7 @@ export interface BenchFleet {
 export async function startBenchFleet(
   nodes: { name: string; runtime: 'docker' | 'simulated' }[],
   launch: EdgeLaunch,
+  podNetwork: 'bridge' | 'docker',
 ): Promise<BenchFleet> {
   const dir = mkdtempSync(join(tmpdir(), 'kedge-footprint-'));
   const cloudBundle = await bundleApp('cloudcore');
@@ -50,14 +51,15 @@ export async function startBenchFleet(
   let kube: KubeLite | undefined;
   const edges = new Map<string, ManagedProcess>();
   let cloudcore: ManagedProcess | undefined;
+  const [cli, cliArgs] = tsxEntry('apps/cli/src/main.ts');
+  const kedge = (args: string[]) => sh(cli, [...cliArgs, ...args], kube ? { KUBECONFIG: kube.kubeconfigPath } : {});
   const stop = async () => {
     for (const edge of edges.values()) await edge.kill('SIGTERM', 12_000).catch(() => undefined);
     await cloudcore?.kill('SIGTERM', 12_000).catch(() => undefined);
+    // As an operator undoes a join: the node's containers and pod addresses go.
     for (const node of nodes) {
-      const ids = (await sh('docker', ['ps', '-aq', '--filter', `label=io.kedge.node.name=${node.name}`]))
-        .split('\n')
-        .filter(Boolean);
-      if (ids.length) await sh('docker', ['rm', '-f', ...ids]).catch(() => undefined);
+      if (node.runtime === 'docker')
+        await kedge(['reset', '--data-dir', join(dir, node.name), '--yes']).catch(() => undefined);
     }
     await kube?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -105,8 +107,6 @@ export async function startBenchFleet(
       readyWhen: /edge channel listening/,
       readyTimeoutMs: 60_000,
     });
-    const [cli, cliArgs] = tsxEntry('apps/cli/src/main.ts');
-    const kedge = (args: string[]) => sh(cli, [...cliArgs, ...args], { KUBECONFIG: kubeconfig });
     const cloud = `wss://127.0.0.1:${cloudPort}`;
     const token = JSON.parse(await kedge(['token', 'create', '--cloud', cloud, '-o', 'json'])) as {
       token: string;
@@ -118,7 +118,7 @@ export async function startBenchFleet(
       await kedge([
         ...['join', '--cloud', cloud, '--token', token.token, '--ca-hash', token.caHash, '--node-name', node.name],
         ...['--data-dir', dataDir, '--runtime', node.runtime, '--mqtt-port', String(await freePort())],
-        ...['--health-listen', `127.0.0.1:${healthPort}`],
+        ...['--health-listen', `127.0.0.1:${healthPort}`, '--pod-network', podNetwork],
       ]);
       healthPorts.set(node.name, healthPort);
       const edge = await startEdge(node.name, launch);

@@ -6,15 +6,32 @@
 // - edgecore RSS and CPU (ms per s, /proc/<pid>/stat) idle with the 10 pods, for three launches
 //   of the same pods (each restart adopts the running containers),
 // - cloudcore RSS holding the 2 nodes.
-// Prints one JSON line.   npx tsx bench/footprint [idleSeconds=30]
+// Prints one JSON line.   npx tsx bench/footprint [idleSeconds=30] [--pod-network bridge|docker]
 import { ensureDockerTestImage, TEST_IMAGE } from '@kedge/testkit';
 import { bundleApp } from '../support/bundle';
-import { engineOnlyMs } from './engine-only';
+import { engineOnlyMs, type PodNetwork } from './engine-only';
 import { sh, startBenchFleet, type EdgeLaunch } from './fleet';
 import { cpuMs, rssMb } from './proc-stat';
 import { nodeBytes, settled, watchRollout } from './rollout';
 
-const idleSeconds = Number(process.argv[2] ?? 30);
+function parseArgs(argv: string[]): { idleSeconds: number; podNetwork: PodNetwork } {
+  let idleSeconds = 30;
+  let podNetwork: PodNetwork = 'bridge';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--pod-network') {
+      const value = argv[++i];
+      if (value !== 'bridge' && value !== 'docker')
+        throw new Error(`--pod-network is "${String(value)}"; use bridge or docker`);
+      podNetwork = value;
+    } else if (/^\d+$/.test(arg) && Number(arg) > 0) idleSeconds = Number(arg);
+    else
+      throw new Error(`unknown argument "${arg}"; usage: bench/footprint [idleSeconds] [--pod-network bridge|docker]`);
+  }
+  return { idleSeconds, podNetwork };
+}
+
+const { idleSeconds, podNetwork } = parseArgs(process.argv.slice(2));
 const PODS = 10;
 const EDGE = 'edge-1';
 
@@ -89,7 +106,7 @@ async function main(): Promise<void> {
     { name: EDGE, runtime: 'docker' as const },
     { name: 'edge-2', runtime: 'simulated' as const },
   ];
-  const fleet = await startBenchFleet(nodes, launches.bundle as EdgeLaunch);
+  const fleet = await startBenchFleet(nodes, launches.bundle as EdgeLaunch, podNetwork);
   try {
     const metrics = async () =>
       nodeBytes(await (await fetch(`http://127.0.0.1:${fleet.cloudHealthPort}/metrics`)).text(), EDGE);
@@ -109,7 +126,10 @@ async function main(): Promise<void> {
     const after = await settled(async () => (await metrics()).wire, 2000);
     const payloadAfter = (await metrics()).payload;
     const containers = await appContainers();
-    const engineOnly = await engineOnlyMs(PODS, TEST_IMAGE);
+    const engineOnly = {
+      bridge: await engineOnlyMs(PODS, TEST_IMAGE, 'bridge'),
+      dockerNetwork: await engineOnlyMs(PODS, TEST_IMAGE, 'docker'),
+    };
 
     const edgecore: Record<string, Awaited<ReturnType<typeof idle>> & { adopted: boolean }> = {};
     for (const [name, launch] of Object.entries(launches)) {
@@ -127,6 +147,7 @@ async function main(): Promise<void> {
         bench: 'footprint',
         node: process.version,
         pods: PODS,
+        podNetwork,
         runningContainers: containers.length,
         applyToAllRunningMs: Math.round(marks.allRunningAt - t0),
         kubectlApplyMs: Math.round(applied - t0),

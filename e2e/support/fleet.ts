@@ -220,11 +220,10 @@ export class Fleet {
   async stop(): Promise<void> {
     for (const edge of this.edges.values()) await edge.process?.kill('SIGTERM', 12_000).catch(() => undefined);
     await this.stopCloudcore().catch(() => undefined);
+    // As an operator undoes a join: the node's containers and pod addresses go.
     for (const edge of this.edges.values()) {
-      if (edge.runtime !== 'docker') continue;
-      const leftovers = await sh('docker', ['ps', '-aq', '--filter', `label=io.kedge.node.name=${edge.name}`]);
-      const ids = leftovers.split('\n').filter(Boolean);
-      if (ids.length) await sh('docker', ['rm', '-f', ...ids]).catch(() => undefined);
+      if (edge.runtime === 'docker')
+        await this.kedge(['reset', '--data-dir', edge.dataDir, '--yes']).catch(() => undefined);
     }
     if (this.external && this.kubeconfig) {
       // Leave the shared cluster as found: this fleet's namespace and nodes go.

@@ -24,6 +24,12 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   }
 }
 
+/** A join whose flags are all valid; cases add the one that is not. */
+const validJoin = [
+  ...['join', '--cloud', 'wss://h:1', '--token', 'abcdef.0123456789abcdef'],
+  ...['--ca-hash', 'sha256:' + 'a'.repeat(64), '--node-name', 'n'],
+];
+
 describe('kedge command line', () => {
   it('prints the version and help with exit 0', async () => {
     expect((await run('--version')).out).toMatch(/^\d+\.\d+\.\d+/);
@@ -67,22 +73,8 @@ describe('kedge command line', () => {
       ],
       /DNS-1123/,
     ],
-    [
-      [
-        'join',
-        '--cloud',
-        'wss://h:1',
-        '--token',
-        'abcdef.0123456789abcdef',
-        '--ca-hash',
-        'sha256:' + 'a'.repeat(64),
-        '--node-name',
-        'n',
-        '--runtime',
-        'podman',
-      ],
-      /Allowed choices are docker, simulated/,
-    ],
+    [[...validJoin, '--runtime', 'podman'], /Allowed choices are docker, simulated/],
+    [[...validJoin, '--pod-network', 'calico'], /Allowed choices are bridge, docker/],
     [['token', 'create', '--ttl', 'forever'], /not a duration/],
     [['token', 'list', '-o', 'yaml'], /Allowed choices are table, json/],
     [['token', 'revoke', 'TOOLONGID'], /6 characters/],

@@ -170,6 +170,11 @@ export function buildProgram(out: Output): Command {
     .option('--data-dir <dir>', 'where the node keeps its key, certificate, config and state', '/var/lib/kedge')
     .addOption(new Option('--runtime <type>', 'container runtime').choices(runtimes).default('docker'))
     .addOption(
+      new Option('--pod-network <mode>', "pods on edgecore's own bridge, or on Docker's network")
+        .choices(['bridge', 'docker'])
+        .default('bridge'),
+    )
+    .addOption(
       new Option('--mqtt-port <port>', 'port of the embedded MQTT broker').default(1883).argParser(flag(parsePort)),
     )
     .option(

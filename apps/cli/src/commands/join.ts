@@ -14,6 +14,7 @@ export interface JoinCommandOptions {
   labels: Record<string, string>;
   dataDir: string;
   runtime: 'docker' | 'simulated';
+  podNetwork: 'bridge' | 'docker';
   mqttPort: number;
   healthListen: string;
   force: boolean;

@@ -1,8 +1,8 @@
 // `kedge reset`: undoes `kedge join` on an edge node — removes the containers
 // edgecore made for this node and the node's data dir (key, certificate,
 // SQLite state). Stop edgecore first; reset does not stop processes.
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { dockerReachable, removeNodeContainers } from '../docker/engine';
 import { CliError, ExitCode } from '../errors';
@@ -12,6 +12,24 @@ import type { Output } from './output';
 export interface ResetOptions {
   dataDir: string;
   yes: boolean;
+  /** Where edgecore keeps pod address claims, one directory per bridge. */
+  claimsRoot?: string;
+}
+
+/**
+ * Frees the pod addresses the node held on its bridge. edgecore writes one
+ * file per address, named by it, whose first line is the node name.
+ */
+async function releaseAddressClaims(dir: string, nodeName: string): Promise<number> {
+  const files = await readdir(dir).catch(() => [] as string[]);
+  let freed = 0;
+  for (const file of files) {
+    const holder = (await readFile(join(dir, file), 'utf8').catch(() => '')).split('\n')[0];
+    if (holder !== nodeName) continue;
+    await rm(join(dir, file), { force: true });
+    freed++;
+  }
+  return freed;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -48,6 +66,13 @@ export async function reset(opts: ResetOptions, out: Output): Promise<void> {
         `Docker is not reachable at ${node.dockerSocket}: containers of ${node.nodeName}, if any, were left in place`,
       );
     }
+  }
+  if (node.podBridge) {
+    const freed = await releaseAddressClaims(
+      join(opts.claimsRoot ?? '/var/lib/kedge/ipam', node.podBridge),
+      node.nodeName,
+    );
+    if (freed > 0) out.info(`freed ${freed} pod address(es) of node ${node.nodeName} on bridge ${node.podBridge}`);
   }
   await rm(dataDir, { recursive: true, force: true });
   out.data(

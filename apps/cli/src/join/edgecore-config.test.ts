@@ -14,11 +14,23 @@ describe('renderEdgecoreConfig', () => {
       nodeName: 'edge-1',
       dataDir: '.',
       cloud: { url: 'wss://127.0.0.1:10000', caFile: 'ca.crt', certFile: 'node.crt', keyFile: 'node.key', proxy: '' },
-      runtime: { type: 'docker', dockerSocket: '/var/run/docker.sock' },
+      runtime: { type: 'docker', dockerSocket: '/var/run/docker.sock', podNetwork: 'bridge' },
       labels: { 'kedge.io/group': 'a' },
       mqtt: { enabled: true, host: '127.0.0.1', port: 1883 },
       health: { listen: '127.0.0.1:10350' },
     });
+  });
+  it("writes Docker's network for pods when asked", () => {
+    const config = parse(
+      renderEdgecoreConfig({
+        nodeName: 'n',
+        cloudUrl: 'wss://h:1',
+        runtime: 'docker',
+        labels: {},
+        podNetwork: 'docker',
+      }),
+    );
+    expect(config.runtime.podNetwork).toBe('docker');
   });
   it('writes simulated runtime and custom ports', () => {
     const config = parse(

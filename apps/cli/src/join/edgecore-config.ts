@@ -3,6 +3,7 @@
 import { stringify } from 'yaml';
 
 export type RuntimeType = 'docker' | 'simulated';
+export type PodNetworkMode = 'bridge' | 'docker';
 
 export interface EdgecoreConfigInput {
   nodeName: string;
@@ -12,6 +13,8 @@ export interface EdgecoreConfigInput {
   labels: Record<string, string>;
   /** Docker socket path; default /var/run/docker.sock. */
   dockerSocket?: string;
+  /** Pods on edgecore's own bridge, or on Docker's network; default bridge. */
+  podNetwork?: PodNetworkMode;
   /** Loopback MQTT port of the embedded broker; default 1883. */
   mqttPort?: number;
   /** host:port of /healthz and /metrics; default 127.0.0.1:10350. */
@@ -27,7 +30,11 @@ export function renderEdgecoreConfig(input: EdgecoreConfigInput): string {
     cloud: { url: input.cloudUrl, caFile: 'ca.crt', certFile: 'node.crt', keyFile: 'node.key', proxy: '' },
     runtime:
       input.runtime === 'docker'
-        ? { type: 'docker', dockerSocket: input.dockerSocket ?? '/var/run/docker.sock' }
+        ? {
+            type: 'docker',
+            dockerSocket: input.dockerSocket ?? '/var/run/docker.sock',
+            podNetwork: input.podNetwork ?? 'bridge',
+          }
         : { type: 'simulated' },
     labels: input.labels,
     mqtt: { enabled: true, host: '127.0.0.1', port: input.mqttPort ?? 1883 },

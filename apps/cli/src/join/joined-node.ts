@@ -10,6 +10,8 @@ import { EDGECORE_CONFIG_FILE } from './edgecore-config';
 export interface JoinedNode {
   nodeName: string;
   dockerSocket: string | undefined;
+  /** The pod bridge whose address claims the node holds; undefined when pods use Docker's network. */
+  podBridge: string | undefined;
 }
 
 /** Reads what reset needs from edgecore.yaml; refuses dirs that are not a joined node. */
@@ -22,7 +24,7 @@ export function readJoinedNode(dataDir: string): JoinedNode {
   }
   const config = parse(readFileSync(file, 'utf8')) as {
     nodeName?: unknown;
-    runtime?: { type?: unknown; dockerSocket?: unknown };
+    runtime?: { type?: unknown; dockerSocket?: unknown; podNetwork?: unknown; bridge?: unknown };
   } | null;
   if (!config || typeof config.nodeName !== 'string') {
     throw new CliError('BAD_INPUT', ExitCode.usage, `${file} has no nodeName`, {
@@ -31,5 +33,11 @@ export function readJoinedNode(dataDir: string): JoinedNode {
   }
   const docker = config.runtime?.type === 'docker';
   const socket = typeof config.runtime?.dockerSocket === 'string' ? config.runtime.dockerSocket : DEFAULT_DOCKER_SOCKET;
-  return { nodeName: config.nodeName, dockerSocket: docker ? socket : undefined };
+  const onBridge = docker && config.runtime?.podNetwork !== 'docker';
+  const bridge = typeof config.runtime?.bridge === 'string' ? config.runtime.bridge : 'kedge0';
+  return {
+    nodeName: config.nodeName,
+    dockerSocket: docker ? socket : undefined,
+    podBridge: onBridge ? bridge : undefined,
+  };
 }

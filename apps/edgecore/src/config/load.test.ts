@@ -41,7 +41,13 @@ describe('loadConfig', () => {
         certFile: join(dir, 'node.crt'),
         proxy: '',
       },
-      runtime: { type: 'docker', dockerSocket: '/var/run/docker.sock' },
+      runtime: {
+        type: 'docker',
+        dockerSocket: '/var/run/docker.sock',
+        podNetwork: 'bridge',
+        bridge: 'kedge0',
+        podSubnet: '10.88.0.0/16',
+      },
       node: { maxPods: 110 },
       mqtt: { enabled: true, host: '127.0.0.1', port: 1883 },
       health: { listen: { host: '127.0.0.1', port: 10350 } },
@@ -61,11 +67,16 @@ describe('loadConfig', () => {
   it('reads every section', () => {
     const config = loadConfig(
       write(
-        `${BASE}  proxy: http://proxy:3128\nruntime: { type: simulated }\nlabels: { zone: a }\nnode: { maxPods: 20 }\nmqtt: { enabled: false, port: 1884 }\nhealth: { listen: "[::1]:9000" }\n`,
+        `${BASE}  proxy: http://proxy:3128\nruntime: { type: simulated, podNetwork: docker, bridge: br9, podSubnet: 10.9.0.0/24 }\nlabels: { zone: a }\nnode: { maxPods: 20 }\nmqtt: { enabled: false, port: 1884 }\nhealth: { listen: "[::1]:9000" }\n`,
       ),
     );
     expect(config.cloud.proxy).toBe('http://proxy:3128');
-    expect(config.runtime.type).toBe('simulated');
+    expect(config.runtime).toMatchObject({
+      type: 'simulated',
+      podNetwork: 'docker',
+      bridge: 'br9',
+      podSubnet: '10.9.0.0/24',
+    });
     expect(config.labels).toEqual({ zone: 'a' });
     expect(config.node.maxPods).toBe(20);
     expect(config.mqtt).toMatchObject({ enabled: false, port: 1884 });
@@ -100,6 +111,24 @@ describe('loadConfig', () => {
       () => loadConfig(write(`${BASE}runtime: { type: containerd }\n`)),
       'runtime.type',
       /docker, simulated/,
+    ],
+    [
+      'an unknown pod network',
+      () => loadConfig(write(`${BASE}runtime: { podNetwork: flannel }\n`)),
+      'runtime.podNetwork',
+      /bridge, docker/,
+    ],
+    [
+      'a pod subnet that is not one',
+      () => loadConfig(write(`${BASE}runtime: { podSubnet: 10.88.0.0/31 }\n`)),
+      'runtime.podSubnet',
+      /not an IPv4 subnet from \/8 to \/28.*10\.88\.0\.0\/16/,
+    ],
+    [
+      'a bridge name Linux refuses',
+      () => loadConfig(write(`${BASE}runtime: { bridge: kedge-bridge-zero }\n`)),
+      'runtime.bridge',
+      /not a Linux interface name/,
     ],
     ['a bad node name', () => loadConfig(write(BASE.replace('edge-1', 'Edge_1'))), 'nodeName', /DNS-1123/],
     ['an unknown key', () => loadConfig(write(`${BASE}  urll: x\n`)), 'cloud.urll', /not a known setting/],

@@ -4,7 +4,16 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors';
 import { FieldReader } from './fields';
-import { DEFAULTS, KNOWN_KEYS, LOG_LEVELS, RUNTIME_TYPES, type EdgecoreConfig, type LogLevel } from './schema';
+import { parseSubnet } from '../runtime/pod-network/ipv4-subnet';
+import {
+  DEFAULTS,
+  KNOWN_KEYS,
+  LOG_LEVELS,
+  POD_NETWORK_MODES,
+  RUNTIME_TYPES,
+  type EdgecoreConfig,
+  type LogLevel,
+} from './schema';
 
 /** Values given on the command line; they win over the file. */
 export interface ConfigOverrides {
@@ -99,6 +108,9 @@ export function resolveConfig(doc: unknown, file: string, overrides: ConfigOverr
     runtime: {
       type: read.oneOf(runtime.type, 'runtime.type', RUNTIME_TYPES, DEFAULTS.runtime.type),
       dockerSocket: read.path(runtime.dockerSocket, 'runtime.dockerSocket', DEFAULTS.runtime.dockerSocket),
+      podNetwork: read.oneOf(runtime.podNetwork, 'runtime.podNetwork', POD_NETWORK_MODES, DEFAULTS.runtime.podNetwork),
+      bridge: bridgeName(read, read.string(runtime.bridge, 'runtime.bridge', DEFAULTS.runtime.bridge)),
+      podSubnet: podSubnet(read, read.string(runtime.podSubnet, 'runtime.podSubnet', DEFAULTS.runtime.podSubnet)),
     },
     labels: read.stringMap(root.labels, 'labels'),
     node: { maxPods: read.integer(node.maxPods, 'node.maxPods', DEFAULTS.node.maxPods, 1, 10_000) },
@@ -109,6 +121,21 @@ export function resolveConfig(doc: unknown, file: string, overrides: ConfigOverr
     },
     health: { listen: read.hostPort(health.listen, 'health.listen', DEFAULTS.health.listen) },
   };
+}
+
+function bridgeName(read: FieldReader, text: string): string {
+  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(text))
+    read.fail('runtime.bridge', `is "${text}", not a Linux interface name`, 'use 1 to 15 letters, digits, _ . or -');
+  return text;
+}
+
+function podSubnet(read: FieldReader, text: string): string {
+  try {
+    parseSubnet(text, 'runtime.podSubnet');
+  } catch {
+    read.fail('runtime.podSubnet', `is "${text}", not an IPv4 subnet from /8 to /28`, 'write e.g. 10.88.0.0/16');
+  }
+  return text;
 }
 
 function cloudUrl(read: FieldReader, text: string): string {

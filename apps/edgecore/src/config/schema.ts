@@ -10,6 +10,9 @@ export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'
 export type RuntimeType = 'docker' | 'simulated';
 export const RUNTIME_TYPES: readonly RuntimeType[] = ['docker', 'simulated'];
 
+export type PodNetworkMode = 'bridge' | 'docker';
+export const POD_NETWORK_MODES: readonly PodNetworkMode[] = ['bridge', 'docker'];
+
 export interface HostPort {
   host: string;
   port: number;
@@ -40,6 +43,16 @@ export interface EdgecoreConfig {
     type: RuntimeType;
     /** Default `/var/run/docker.sock`. */
     dockerSocket: string;
+    /**
+     * `bridge`: edgecore puts pods on its own Linux bridge (falls back to
+     * `docker` when the host does not allow it); `docker`: each sandbox joins
+     * Docker's `bridge` network. Pods with a hostPort always use Docker's. Default `bridge`.
+     */
+    podNetwork: PodNetworkMode;
+    /** The pod bridge's interface name. Default `kedge0`. */
+    bridge: string;
+    /** Pod addresses on the bridge; the bridge takes the first. Default `10.88.0.0/16`. */
+    podSubnet: string;
   };
   /** Extra labels for the Node object. Default none. */
   labels: Record<string, string>;
@@ -65,7 +78,13 @@ export const DEFAULTS = Object.freeze({
   dataDir: '.',
   logLevel: 'info' as LogLevel,
   cloud: { caFile: 'ca.crt', certFile: 'node.crt', keyFile: 'node.key', proxy: '' },
-  runtime: { type: 'docker' as RuntimeType, dockerSocket: '/var/run/docker.sock' },
+  runtime: {
+    type: 'docker' as RuntimeType,
+    dockerSocket: '/var/run/docker.sock',
+    podNetwork: 'bridge' as PodNetworkMode,
+    bridge: 'kedge0',
+    podSubnet: '10.88.0.0/16',
+  },
   node: { maxPods: 110 },
   mqtt: { enabled: true, host: '127.0.0.1', port: 1883 },
   health: { listen: '127.0.0.1:10350' },
@@ -75,7 +94,7 @@ export const DEFAULTS = Object.freeze({
 export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = Object.freeze({
   '': ['nodeName', 'dataDir', 'logLevel', 'cloud', 'runtime', 'labels', 'node', 'mqtt', 'health'],
   cloud: ['url', 'caFile', 'certFile', 'keyFile', 'proxy'],
-  runtime: ['type', 'dockerSocket'],
+  runtime: ['type', 'dockerSocket', 'podNetwork', 'bridge', 'podSubnet'],
   node: ['maxPods'],
   mqtt: ['enabled', 'host', 'port'],
   health: ['listen'],

@@ -1,6 +1,7 @@
 import { formatObjectKey } from '@kedge/protocol';
 import { PodManager, type KubeObject, type Pod } from '../pods';
-import { DockerRuntime, SimulatedRuntime, type ContainerRuntime } from '../runtime';
+import { join } from 'node:path';
+import { DockerRuntime, PodBridge, SimulatedRuntime, type ContainerRuntime } from '../runtime';
 import { aborted, type Module } from './context';
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -16,9 +17,24 @@ export const podsModule: Module = {
     const { config } = ctx;
     const log = ctx.log.child({ module: 'pods' });
     const store = await ctx.services.need('metastore');
+    const { podNetwork, bridge, podSubnet } = config.runtime;
     const runtime: ContainerRuntime =
       config.runtime.type === 'docker'
-        ? new DockerRuntime({ socketPath: config.runtime.dockerSocket })
+        ? new DockerRuntime({
+            socketPath: config.runtime.dockerSocket,
+            ...(podNetwork === 'bridge'
+              ? {
+                  podBridge: new PodBridge({
+                    nodeName: config.nodeName,
+                    bridge,
+                    subnet: podSubnet,
+                    filesDir: join(config.dataDir, 'pod-network'),
+                    warn: (message, fields) => log.warn(message, fields),
+                  }),
+                }
+              : {}),
+            warn: (message, fields) => log.warn(message, fields),
+          })
         : new SimulatedRuntime();
     ctx.services.provide('runtime', runtime);
     const pods = new PodManager({

@@ -3,17 +3,20 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { DockerRuntime } from '../runtime';
+import { DockerRuntime, PodBridge } from '../runtime';
 import type { Container } from './kube-types';
 import { PodManager } from './manager';
 import { makePod, ObjectStore, statusOf, waitForStatus } from './test-support';
 
-// Real Docker, image kedge.local/busybox:1. Pods run concurrently to keep the file short.
+// Real Docker, image kedge.local/busybox:1, pods on the edge bridge as
+// edgecore runs them. Pods run concurrently to keep the file short.
 
-const runtime = new DockerRuntime();
 const nodeName = `pods-test-${process.pid}`;
 const adoptNode = `pods-adopt-${process.pid}`;
 const volumeDir = mkdtempSync(join(tmpdir(), 'kedge-pods-docker-'));
+const runtime = new DockerRuntime({
+  podBridge: new PodBridge({ nodeName, filesDir: join(volumeDir, 'pod-network') }),
+});
 const store = new ObjectStore();
 const manager = new PodManager({
   runtime,
@@ -90,6 +93,7 @@ describe.concurrent('PodManager on Docker', { timeout: 45_000 }, () => {
     );
     expect(status.phase).toBe('Running');
     expect(status.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(status.podIP).not.toMatch(/^10\.88\./); // a hostPort keeps the pod on Docker's network
     expect(statusOf(status, 'server')).toMatchObject({ ready: true, started: true, restartCount: 0 });
     expect(statusOf(status, 'server').containerID).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
     expect(statusOf(status, 'server').imageID).toMatch(/^docker(-pullable)?:\/\//);
@@ -333,7 +337,7 @@ describe.concurrent('PodManager on Docker', { timeout: 45_000 }, () => {
       pod.metadata.uid,
       (s) => statusOf(s, 'app').restartCount === 1 && statusOf(s, 'app').state.running !== undefined,
     );
-    expect(after.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(after.podIP).toMatch(/^10\.88\.\d+\.\d+$/);
     const sandboxes = (await runtime.listContainers({ nodeName, podUid: pod.metadata.uid })).filter(
       (c) => c.labels.kind === 'sandbox',
     );

@@ -59,6 +59,18 @@ describe('docker conversions', () => {
     expect(commandOnly.HostConfig).not.toHaveProperty('LogConfig');
   });
 
+  it('gives a sandbox on the pod bridge no Docker network, and its address as a label', () => {
+    const spec = { name: 's', image: 'i', labels, hostname: 'p', hostNetwork: false, ports: [] };
+    const bridged = sandboxCreateOptions(spec, '10.88.0.7');
+    expect(bridged.NetworkDisabled).toBe(true);
+    expect(bridged.HostConfig?.NetworkMode).toBe('none');
+    expect(bridged.Labels?.[LABEL.podIp]).toBe('10.88.0.7');
+    const onDocker = sandboxCreateOptions(spec);
+    expect(onDocker).not.toHaveProperty('NetworkDisabled');
+    expect(onDocker.HostConfig?.NetworkMode).toBe('bridge');
+    expect(onDocker.Labels).not.toHaveProperty(LABEL.podIp);
+  });
+
   it('demultiplexes exec output and caps it', () => {
     const header = (stream: number, text: string): Buffer => {
       const head = Buffer.alloc(8);

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { fromLabelMap, toLabelMap } from './labels';
+import { fromLabelMap, LABEL, toLabelMap } from './labels';
 import type { ContainerInfo, ContainerSpec, ContainerStatusKind, ContainerSummary, SandboxSpec } from './types';
 
 // Pure translations between Kedge's runtime types and Docker API shapes.
@@ -31,7 +31,12 @@ export function toStatusKind(state: string | undefined): ContainerStatusKind {
   }
 }
 
-export function sandboxCreateOptions(spec: SandboxSpec): Dockerode.ContainerCreateOptions {
+/**
+ * A sandbox with `podIp` gets no Docker network: edgecore wires its
+ * namespace to the pod bridge itself (`NetworkDisabled` keeps the namespace,
+ * empty but for loopback, and skips Docker's network hooks).
+ */
+export function sandboxCreateOptions(spec: SandboxSpec, podIp?: string): Dockerode.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostPort: string; HostIp?: string }[]> = {};
   for (const port of spec.ports) {
@@ -45,11 +50,12 @@ export function sandboxCreateOptions(spec: SandboxSpec): Dockerode.ContainerCrea
     Image: spec.image,
     Entrypoint: SANDBOX_ENTRYPOINT,
     Cmd: SANDBOX_CMD,
-    Labels: toLabelMap(spec.labels),
+    Labels: { ...toLabelMap(spec.labels), ...(podIp ? { [LABEL.podIp]: podIp } : {}) },
     ...(spec.hostNetwork ? {} : { Hostname: spec.hostname }),
     ExposedPorts: exposed,
+    ...(podIp ? { NetworkDisabled: true } : {}),
     HostConfig: {
-      NetworkMode: spec.hostNetwork ? 'host' : 'bridge',
+      NetworkMode: spec.hostNetwork ? 'host' : podIp ? 'none' : 'bridge',
       // The pod's containers join the sandbox's IPC namespace too.
       IpcMode: 'shareable',
       PortBindings: bindings,
@@ -90,7 +96,11 @@ export function toContainerInfo(info: Dockerode.ContainerInspectInfo, imageRef: 
   if (!labels) return undefined;
   const state = info.State;
   const networks = Object.values(info.NetworkSettings.Networks ?? {});
-  const ip = info.NetworkSettings.IPAddress || networks.find((n) => n.IPAddress)?.IPAddress || undefined;
+  const ip =
+    info.NetworkSettings.IPAddress ||
+    networks.find((n) => n.IPAddress)?.IPAddress ||
+    info.Config.Labels?.[LABEL.podIp] ||
+    undefined;
   return {
     id: info.Id,
     name: info.Name.replace(/^\//, ''),

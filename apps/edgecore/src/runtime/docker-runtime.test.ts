@@ -1,8 +1,13 @@
-import { ensureDockerTestImage, TEST_IMAGE } from '@kedge/testkit';
+import { ensureDockerTestImage, freePort, TEST_IMAGE } from '@kedge/testkit';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImagePullError, InvalidOptionsError, RuntimeUnavailableError } from '../errors';
 import { DockerRuntime } from './docker-runtime';
-import type { ContainerLabels, RuntimeEvent } from './types';
+import { PodBridge } from './pod-network/pod-bridge';
+import { podHosts, podResolvConf } from './pod-network/pod-etc-files';
+import type { ContainerLabels, RuntimeEvent, SandboxSpec } from './types';
 
 const nodeName = `rt-test-${process.pid}`;
 const runtime = new DockerRuntime();
@@ -32,8 +37,13 @@ beforeAll(async () => {
   await ensureDockerTestImage();
 }, 120_000);
 
+const podFilesDir = mkdtempSync(join(tmpdir(), 'kedge-rt-pod-files-'));
+const bridgedRuntime = () => new DockerRuntime({ podBridge: new PodBridge({ nodeName, filesDir: podFilesDir }) });
+
 afterAll(async () => {
-  for (const c of await runtime.listContainers({ nodeName })) await runtime.removeContainer(c.id);
+  const cleaner = bridgedRuntime();
+  for (const c of await cleaner.listContainers({ nodeName })) await cleaner.removeContainer(c.id);
+  rmSync(podFilesDir, { recursive: true, force: true });
 });
 
 describe('DockerRuntime', () => {
@@ -117,6 +127,85 @@ describe('DockerRuntime', () => {
       }
     },
   );
+
+  it(
+    "puts pods on edgecore's bridge: own address and /etc files, reachable from the node and other pods, freed on removal",
+    { timeout: 30_000 },
+    async () => {
+      const onBridge = bridgedRuntime();
+      const startPod = async (uid: string) => {
+        const spec: SandboxSpec = {
+          name: `kedge-rt-br-${uid}`,
+          image: TEST_IMAGE,
+          labels: labels(uid, 'sandbox'),
+          hostname: uid,
+          hostNetwork: false,
+          ports: [],
+        };
+        const sandboxId = await onBridge.createSandbox(spec);
+        const appId = await onBridge.createContainer({
+          name: `kedge-rt-br-app-${uid}`,
+          image: TEST_IMAGE,
+          labels: labels(uid, 'app', 'app'),
+          entrypoint: ['httpd', '-f', '-p', '8082', '-h', '/etc'],
+          env: [],
+          mounts: [],
+          sandboxId,
+        });
+        const sandbox = await onBridge.startSandbox(sandboxId);
+        await onBridge.startContainer(appId);
+        return { sandbox, appId };
+      };
+      const stamp = Date.now();
+      const a = await startPod(`bra-${stamp}`);
+      const b = await startPod(`brb-${stamp}`);
+      expect(a.sandbox.ip).toMatch(/^10\.88\.\d+\.\d+$/);
+      expect(b.sandbox.ip).not.toBe(a.sandbox.ip);
+      const ipA = a.sandbox.ip as string;
+      // From the node, over the bridge: the pod's own /etc/hosts names it.
+      let hosts = '';
+      await until(async () => {
+        hosts = await fetch(`http://${ipA}:8082/hosts`).then(
+          (r) => r.text(),
+          () => '',
+        );
+        return hosts !== '';
+      });
+      expect(hosts).toBe(podHosts(ipA, `bra-${stamp}`));
+      const resolv = await onBridge.exec(a.appId, ['cat', '/etc/resolv.conf'], 5_000);
+      expect(resolv.output).toBe(podResolvConf());
+      // From the other pod, across the bridge.
+      const hostname = await onBridge.exec(b.appId, ['wget', '-q', '-O', '-', `http://${ipA}:8082/hostname`], 5_000);
+      expect(hostname.output.trim()).toBe(`bra-${stamp}`);
+
+      // A restarted edgecore finds the address on the label and frees it with the sandbox.
+      const restarted = bridgedRuntime();
+      expect((await restarted.inspectContainer(a.sandbox.id))?.ip).toBe(ipA);
+      const claim = join('/var/lib/kedge/ipam/kedge0', ipA);
+      expect(existsSync(claim)).toBe(true);
+      await restarted.removeContainer(a.appId);
+      await restarted.removeContainer(a.sandbox.id);
+      expect(existsSync(claim)).toBe(false);
+      expect(existsSync(join(podFilesDir, `kedge-rt-br-bra-${stamp}`))).toBe(false);
+    },
+  );
+
+  it("keeps pods with a hostPort on Docker's network, which maps the port", async () => {
+    const onBridge = bridgedRuntime();
+    const uid = `brport-${Date.now()}`;
+    const sandboxId = await onBridge.createSandbox({
+      name: `kedge-rt-br-${uid}`,
+      image: TEST_IMAGE,
+      labels: labels(uid, 'sandbox'),
+      hostname: uid,
+      hostNetwork: false,
+      ports: [{ containerPort: 80, protocol: 'TCP', hostPort: await freePort('0.0.0.0') }],
+    });
+    const sandbox = await onBridge.startSandbox(sandboxId);
+    expect(sandbox.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(sandbox.ip).not.toMatch(/^10\.88\./);
+    await onBridge.removeContainer(sandboxId);
+  });
 
   it('names what is wrong when Docker is unreachable or options are bad', async () => {
     const broken = new DockerRuntime({ socketPath: '/nonexistent/docker.sock' });

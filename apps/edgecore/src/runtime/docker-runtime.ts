@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import { join } from 'node:path';
 import { ImagePullError, InvalidOptionsError, RuntimeOperationError, RuntimeUnavailableError } from '../errors';
 import {
   containerCreateOptions,
@@ -10,6 +11,8 @@ import {
 import { watchDockerEvents } from './docker-events';
 import { LABEL } from './labels';
 import { hostResources } from './node-resources';
+import type { PodBridge } from './pod-network/pod-bridge';
+import { POD_ETC_FILES } from './pod-network/pod-etc-files';
 import type {
   ContainerInfo,
   ContainerRuntime,
@@ -30,12 +33,29 @@ export interface DockerRuntimeOptions {
   pullTimeoutMs?: number;
   /** Delay before re-opening a broken event stream. Default 1_000 ms. */
   eventsRetryMs?: number;
+  /**
+   * The pods' own bridge. Without it (or when it cannot be set up) each
+   * sandbox joins Docker's `bridge` network instead.
+   */
+  podBridge?: PodBridge;
+  /** Told when the pod bridge cannot be set up and Docker's network is used instead. */
+  warn?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-type FilledOptions = Required<DockerRuntimeOptions>;
+type FilledOptions = Required<Omit<DockerRuntimeOptions, 'podBridge' | 'warn'>>;
+
+/** A sandbox on the pod bridge: its address, held under its engine name. */
+interface BridgedSandbox {
+  ip: string;
+  owner: string;
+}
 
 export function withDefaults(options: DockerRuntimeOptions = {}): FilledOptions {
-  const filled = { socketPath: '/var/run/docker.sock', pullTimeoutMs: 300_000, eventsRetryMs: 1_000, ...options };
+  const filled = {
+    socketPath: options.socketPath ?? '/var/run/docker.sock',
+    pullTimeoutMs: options.pullTimeoutMs ?? 300_000,
+    eventsRetryMs: options.eventsRetryMs ?? 1_000,
+  };
   for (const key of ['pullTimeoutMs', 'eventsRetryMs'] as const) {
     if (!Number.isFinite(filled[key]) || filled[key] <= 0) {
       throw new InvalidOptionsError(
@@ -73,9 +93,51 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly options: FilledOptions;
   private client?: Promise<Dockerode>;
   private readonly imageRefs = new Map<string, string>();
+  private readonly podBridge?: PodBridge;
+  private readonly warn: NonNullable<DockerRuntimeOptions['warn']>;
+  /** Resolves to the pod bridge once it is set up, or to undefined when Docker's network is used. */
+  private bridgeReady?: Promise<PodBridge | undefined>;
+  private readonly bridged = new Map<string, BridgedSandbox>();
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.options = withDefaults(options);
+    this.podBridge = options.podBridge;
+    this.warn = options.warn ?? (() => undefined);
+  }
+
+  /**
+   * Sets the pod bridge up on first use, after learning which sandboxes hold
+   * addresses (so a restarted edgecore frees them when they go). A host that
+   * does not let edgecore build the bridge falls back to Docker's network; an
+   * engine that cannot be reached is retried on the next call.
+   */
+  private bridge(): Promise<PodBridge | undefined> {
+    const podBridge = this.podBridge;
+    if (!podBridge) return Promise.resolve(undefined);
+    this.bridgeReady ??= (async () => {
+      const entries = await this.call('list', {}, (d) =>
+        d.listContainers({ all: true, filters: { label: [LABEL.podIp] } }),
+      );
+      const live = new Set<string>();
+      for (const entry of entries) {
+        const owner = (entry.Names[0] ?? '').replace(/^\//, '');
+        live.add(owner);
+        this.bridged.set(entry.Id, { ip: entry.Labels[LABEL.podIp] ?? '', owner });
+      }
+      try {
+        await podBridge.prepare(live);
+        return podBridge;
+      } catch (error) {
+        this.warn(`pod bridge ${podBridge.bridge} cannot be set up; new pods use Docker's bridge network`, {
+          error: (error as Error).message,
+        });
+        return undefined;
+      }
+    })();
+    return this.bridgeReady.catch((error: unknown) => {
+      this.bridgeReady = undefined;
+      throw error;
+    });
   }
 
   private docker(): Promise<Dockerode> {
@@ -156,16 +218,29 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async createSandbox(spec: SandboxSpec): Promise<string> {
-    return this.call(
-      'create sandbox',
-      { name: spec.name },
-      async (d) => (await d.createContainer(sandboxCreateOptions(spec))).id,
-    );
+    // hostPort mappings are Docker's to make, so such pods stay on its network.
+    const onBridge = !spec.hostNetwork && !spec.ports.some((p) => p.hostPort);
+    const bridge = onBridge ? await this.bridge() : undefined;
+    const address = bridge?.assign(spec.name, spec.hostname);
+    try {
+      const id = await this.call(
+        'create sandbox',
+        { name: spec.name },
+        async (d) => (await d.createContainer(sandboxCreateOptions(spec, address?.ip))).id,
+      );
+      if (address) this.bridged.set(id, { ip: address.ip, owner: spec.name });
+      return id;
+    } catch (error) {
+      if (address) bridge?.release(address.ip, spec.name);
+      throw error;
+    }
   }
 
   async startSandbox(id: string): Promise<ContainerInfo> {
     try {
       await this.startContainer(id);
+      const onBridge = this.bridged.get(id);
+      if (onBridge) await this.attachToBridge(id, onBridge.ip);
     } catch (error) {
       // A sandbox that cannot start (e.g. no `sleep` in the image) must not pile up.
       await this.removeContainer(id);
@@ -176,11 +251,38 @@ export class DockerRuntime implements ContainerRuntime {
     return info;
   }
 
+  private async attachToBridge(id: string, ip: string): Promise<void> {
+    const bridge = await this.bridge();
+    if (!bridge) throw new RuntimeOperationError(`sandbox ${id} needs the pod bridge, which is not set up`, { id });
+    const info = await this.call('inspect', { id }, (d) => d.getContainer(id).inspect());
+    try {
+      await bridge.attach(info.State.Pid, ip, id);
+    } catch (error) {
+      throw new RuntimeOperationError(
+        `sandbox ${id} cannot join bridge ${bridge.bridge}: ${(error as Error).message}`,
+        { id, ip },
+        { cause: error },
+      );
+    }
+  }
+
   async createContainer(spec: ContainerSpec): Promise<string> {
+    await this.bridge();
+    const onBridge = this.bridged.get(spec.sandboxId);
+    const filesDir = onBridge ? this.podBridge?.filesDirOf(onBridge.owner) : undefined;
+    const taken = new Set(spec.mounts.map((m) => m.containerPath));
+    const etcFiles = filesDir
+      ? POD_ETC_FILES.filter((file) => !taken.has(`/etc/${file}`)).map((file) => ({
+          hostPath: join(filesDir, file),
+          containerPath: `/etc/${file}`,
+          readOnly: false,
+        }))
+      : [];
+    const withFiles = etcFiles.length > 0 ? { ...spec, mounts: [...spec.mounts, ...etcFiles] } : spec;
     return this.call(
       'create',
       { name: spec.name },
-      async (d) => (await d.createContainer(containerCreateOptions(spec))).id,
+      async (d) => (await d.createContainer(containerCreateOptions(withFiles))).id,
     );
   }
 
@@ -205,6 +307,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removeContainer(id: string): Promise<void> {
+    await this.bridge();
     await this.call('remove', { id }, async (d) => {
       try {
         await d.getContainer(id).remove({ force: true, v: true });
@@ -213,6 +316,11 @@ export class DockerRuntime implements ContainerRuntime {
         if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
       }
     });
+    const onBridge = this.bridged.get(id);
+    if (onBridge) {
+      this.bridged.delete(id);
+      this.podBridge?.release(onBridge.ip, onBridge.owner);
+    }
   }
 
   async inspectContainer(id: string): Promise<ContainerInfo | undefined> {

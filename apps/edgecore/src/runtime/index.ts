@@ -31,4 +31,5 @@ export type {
 } from './types';
 export { LABEL } from './labels';
 export { DockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
+export { PodBridge, type PodBridgeOptions } from './pod-network/pod-bridge';
 export { SimulatedRuntime, SIMULATED_STOP_EXIT_CODE, type SimulatedRuntimeOptions } from './simulated-runtime';

@@ -11,6 +11,8 @@ export const LABEL = {
   kind: 'io.kedge.container.kind',
   restartCount: 'io.kedge.container.restart-count',
   specHash: 'io.kedge.container.hash',
+  /** On sandboxes addressed by edgecore's own bridge (not Docker's network). */
+  podIp: 'io.kedge.pod.ip',
 } as const;
 
 const kinds: readonly ContainerKind[] = ['sandbox', 'init', 'app'];
