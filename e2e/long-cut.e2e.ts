@@ -25,6 +25,7 @@ import {
 import {
   exec,
   joinEdge,
+  resetEdge,
   kubectl,
   kubectlJson,
   recordFigure,
@@ -133,10 +134,7 @@ describe.skipIf(unavailable)(`a ${CUT_MS / 1000} s link cut${unavailable ? ` (sk
   afterAll(async () => {
     await kubectl(cloud, ['delete', 'pod', STEADY, CRASHER, '--wait=false']).catch(() => undefined);
     await stopAll();
-    const left = (await exec('docker', ['ps', '-aq', '--filter', `label=io.kedge.node.name=${NODE}`]).catch(() => ''))
-      .split('\n')
-      .filter(Boolean);
-    if (left.length) await exec('docker', ['rm', '-f', ...left]).catch(() => undefined);
+    if (dir) await resetEdge(join(dir, NODE)).catch(() => undefined);
     await link?.relay.close();
     await destroyAllNetworks();
     await kube?.stop();

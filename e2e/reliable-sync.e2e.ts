@@ -30,6 +30,7 @@ import {
   editEdgeConfig,
   exec,
   joinEdge,
+  resetEdge,
   kubectl,
   kubectlJson,
   recordFigure,
@@ -150,8 +151,7 @@ describe.skipIf(unavailable)(
 
     afterAll(async () => {
       await stopAll();
-      const left = Object.keys(await dockerState(DOCKER_NODE).catch(() => ({})));
-      if (left.length) await exec('docker', ['rm', '-f', ...left]).catch(() => undefined);
+      if (dir) await resetEdge(join(dir, DOCKER_NODE)).catch(() => undefined);
       for (const relay of relays) await relay.close();
       await destroyAllNetworks();
       await kube?.stop();

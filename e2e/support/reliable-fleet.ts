@@ -181,6 +181,11 @@ export function editEdgeConfig(path: string, edit: (config: EditableConfig) => v
   writeFileSync(path, stringify(config));
 }
 
+/** Undoes a join as an operator would (`kedge reset`): the node's containers and pod addresses go. */
+export function resetEdge(dataDir: string): Promise<string> {
+  return exec('npx', ['tsx', 'apps/cli/src/main.ts', 'reset', '--data-dir', dataDir, '--yes']);
+}
+
 /** Starts edgecore inside the node's namespace; ready once it opened its store. */
 export async function startEdge(node: EdgeNode, env: Record<string, string> = {}): Promise<ManagedProcess> {
   const [tsx, tsxArgs] = tsxEntry('apps/edgecore/src/main.ts');

@@ -1,10 +1,12 @@
 // `kedge reset`: undoes `kedge join` on an edge node — removes the containers
-// edgecore made for this node and the node's data dir (key, certificate,
-// SQLite state). Stop edgecore first; reset does not stop processes.
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// edgecore made for this node, the pod addresses it held and the node's data
+// dir (key, certificate, SQLite state). Stop edgecore first; reset does not
+// stop processes.
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { dockerReachable, removeNodeContainers } from '../docker/engine';
+import { DEFAULT_CLAIMS_ROOT, releaseNodeAddresses } from '../docker/pod-addresses';
 import { CliError, ExitCode } from '../errors';
 import { readJoinedNode } from '../join/joined-node';
 import type { Output } from './output';
@@ -14,22 +16,6 @@ export interface ResetOptions {
   yes: boolean;
   /** Where edgecore keeps pod address claims, one directory per bridge. */
   claimsRoot?: string;
-}
-
-/**
- * Frees the pod addresses the node held on its bridge. edgecore writes one
- * file per address, named by it, whose first line is the node name.
- */
-async function releaseAddressClaims(dir: string, nodeName: string): Promise<number> {
-  const files = await readdir(dir).catch(() => [] as string[]);
-  let freed = 0;
-  for (const file of files) {
-    const holder = (await readFile(join(dir, file), 'utf8').catch(() => '')).split('\n')[0];
-    if (holder !== nodeName) continue;
-    await rm(join(dir, file), { force: true });
-    freed++;
-  }
-  return freed;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -59,7 +45,10 @@ export async function reset(opts: ResetOptions, out: Output): Promise<void> {
   }
   if (node.dockerSocket) {
     if (await dockerReachable(node.dockerSocket)) {
-      const { removed } = await removeNodeContainers([node.nodeName], { socketPath: node.dockerSocket });
+      const { removed } = await removeNodeContainers([node.nodeName], {
+        socketPath: node.dockerSocket,
+        ...(opts.claimsRoot ? { claimsRoot: opts.claimsRoot } : {}),
+      });
       out.info(`removed ${removed.length} container(s) of node ${node.nodeName}`);
     } else {
       out.info(
@@ -68,10 +57,8 @@ export async function reset(opts: ResetOptions, out: Output): Promise<void> {
     }
   }
   if (node.podBridge) {
-    const freed = await releaseAddressClaims(
-      join(opts.claimsRoot ?? '/var/lib/kedge/ipam', node.podBridge),
-      node.nodeName,
-    );
+    // Also what edgecore claimed but never made a container for.
+    const freed = await releaseNodeAddresses(opts.claimsRoot ?? DEFAULT_CLAIMS_ROOT, node.podBridge, node.nodeName);
     if (freed > 0) out.info(`freed ${freed} pod address(es) of node ${node.nodeName} on bridge ${node.podBridge}`);
   }
   await rm(dataDir, { recursive: true, force: true });

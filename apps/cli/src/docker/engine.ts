@@ -3,6 +3,7 @@
 // need dockerode's weight for three requests.
 import { request } from 'node:http';
 import { CliError, ExitCode, describe } from '../errors';
+import { DEFAULT_CLAIMS_ROOT, POD_IP_LABEL, releaseSandboxAddresses } from './pod-addresses';
 
 /** Label edgecore puts on every container it creates (apps/edgecore runtime labels). */
 export const NODE_NAME_LABEL = 'io.kedge.node.name';
@@ -48,6 +49,8 @@ export interface RemoveOptions {
   podUids?: ReadonlySet<string>;
   /** Per-request deadline; default 30000. */
   timeoutMs?: number;
+  /** Where edgecore claims pod addresses; the removed sandboxes' claims are freed. Default /var/lib/kedge/ipam. */
+  claimsRoot?: string;
 }
 
 /** Force-removes the containers edgecore made for `nodeNames` (by its labels). */
@@ -58,6 +61,7 @@ export async function removeNodeContainers(
   const socketPath = options.socketPath ?? DEFAULT_DOCKER_SOCKET;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const removed: string[] = [];
+  const addressed: { name: string; ip: string }[] = [];
   for (const node of nodeNames) {
     const filters = encodeURIComponent(JSON.stringify({ label: [`${NODE_NAME_LABEL}=${node}`] }));
     let list: EngineResponse;
@@ -75,11 +79,13 @@ export async function removeNodeContainers(
         ExitCode.runtime,
         `Docker answered HTTP ${list.status} listing containers: ${list.text.slice(0, 200)}`,
       );
-    const containers = JSON.parse(list.text) as { Id: string; Labels?: Record<string, string> }[];
-    const ids = containers
-      .filter((c) => !options.podUids || options.podUids.has(c.Labels?.[POD_UID_LABEL] ?? ''))
-      .map((c) => c.Id);
-    for (const id of ids) {
+    const containers = JSON.parse(list.text) as { Id: string; Names?: string[]; Labels?: Record<string, string> }[];
+    const chosen = containers.filter((c) => !options.podUids || options.podUids.has(c.Labels?.[POD_UID_LABEL] ?? ''));
+    for (const c of chosen) {
+      const ip = c.Labels?.[POD_IP_LABEL];
+      if (ip) addressed.push({ name: (c.Names?.[0] ?? '').replace(/^\//, ''), ip });
+    }
+    for (const id of chosen.map((c) => c.Id)) {
       const res = await call(socketPath, 'DELETE', `/containers/${id}?force=true&v=true`, timeoutMs);
       if (res.status !== 204 && res.status !== 404) {
         throw new CliError(
@@ -91,5 +97,6 @@ export async function removeNodeContainers(
       removed.push(id);
     }
   }
+  await releaseSandboxAddresses(options.claimsRoot ?? DEFAULT_CLAIMS_ROOT, addressed);
   return { removed };
 }
