@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suites need on a fresh Debian machine:
 # a Docker engine, the local test image, and the Debian tools the e2e suites
-# drive (mosquitto clients, tinyproxy, iproute2/iptables). Idempotent.
+# drive (mosquitto clients, tinyproxy, iproute2/iptables/nsenter). Idempotent.
 set -euo pipefail
 
 need_pkgs=()
@@ -11,6 +11,7 @@ command -v mosquitto_sub >/dev/null || need_pkgs+=(mosquitto-clients)
 command -v tinyproxy >/dev/null || need_pkgs+=(tinyproxy)
 command -v ip >/dev/null || need_pkgs+=(iproute2)
 command -v iptables >/dev/null || need_pkgs+=(iptables)
+command -v nsenter >/dev/null || need_pkgs+=(util-linux)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "ci-setup: installing ${need_pkgs[*]}"
   apt-get update -qq
