@@ -15,6 +15,7 @@ import { errorMessage } from '../errors';
 import { isNotFound } from '../kube';
 import type { Logger } from '../log';
 import type { NodeIndex, SyncedKind } from './node-index';
+import { slimInPlace } from './slim';
 
 const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 30_000;
@@ -82,8 +83,8 @@ export async function runInformers(
       setImmediate(markListed);
       return result;
     });
-    informer.on('add', (obj) => index.upsert(kind, obj));
-    informer.on('update', (obj) => index.upsert(kind, obj));
+    informer.on('add', (obj) => index.upsert(kind, slimInPlace(kind, obj)));
+    informer.on('update', (obj) => index.upsert(kind, slimInPlace(kind, obj)));
     informer.on('delete', (obj) => index.remove(kind, obj));
     let delay = RESTART_MIN_MS;
     const restart = (err: unknown) => {
