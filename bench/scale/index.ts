@@ -1,6 +1,7 @@
 /**
  * Scale benchmark: `npx tsx bench/scale --nodes N --pods-per-node P [--replicas R]
- * [--processes K] [--start-per-second S] [--churn-per-second C] [--churn-seconds T] [--no-storm]`.
+ * [--processes K] [--start-per-second S] [--churn-per-second C] [--churn-seconds T]
+ * [--phase-timeout-seconds W] [--no-storm]`.
  * Starts kube-lite (or uses E2E_KUBECONFIG), R cloudcore replicas and N
  * hollow edge nodes (edgecore's real hub client, store and pod manager on a
  * simulated runtime) in K processes; prints one JSON line on stdout,
@@ -10,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { runScale, type ScaleOptions } from './run';
 
 const usage =
-  'usage: npx tsx bench/scale --nodes N --pods-per-node P [--replicas R] [--processes K] [--start-per-second S] [--churn-per-second C] [--churn-seconds T] [--no-storm]';
+  'usage: npx tsx bench/scale --nodes N --pods-per-node P [--replicas R] [--processes K] [--start-per-second S] [--churn-per-second C] [--churn-seconds T] [--phase-timeout-seconds W] [--no-storm]';
 
 /** A flag the user got wrong: exit code 2 and the usage line. */
 class UsageError extends Error {}
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
         'start-per-second': { type: 'string' },
         'churn-per-second': { type: 'string' },
         'churn-seconds': { type: 'string' },
+        'phase-timeout-seconds': { type: 'string' },
         'no-storm': { type: 'boolean', default: false },
       },
       strict: true,
@@ -53,6 +55,7 @@ async function main(): Promise<number> {
       startPerSecond: intFlag(values, 'start-per-second', 100, 1),
       churnPerSecond: intFlag(values, 'churn-per-second', 10, 0),
       churnSeconds: intFlag(values, 'churn-seconds', 20, 1),
+      phaseTimeoutMs: intFlag(values, 'phase-timeout-seconds', 600, 10) * 1000,
       storm: !values['no-storm'],
       kubeconfig: process.env.E2E_KUBECONFIG || undefined,
       log: (message: string, fields: Record<string, unknown> = {}) =>
