@@ -23,7 +23,7 @@ function fakeHost(fails: (line: string) => boolean = () => false) {
   return { calls, run };
 }
 
-function bridgeOn(run: RunCommand, extra: { warn?: (m: string) => void } = {}) {
+function bridgeOn(run: RunCommand, extra: { warn?: (m: string) => void; resolvConf?: () => string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kedge-bridge-'));
   dirs.push(dir);
   return new PodBridge({
@@ -91,6 +91,17 @@ describe('PodBridge', () => {
     bridge.release(ip, 'kedge_POD_web');
     expect(existsSync(filesDir)).toBe(false);
     expect(bridge.assign('kedge_POD_next', 'next').ip).toBe('10.77.0.3');
+  });
+
+  it("writes each new pod the host's resolvers as they are then", async () => {
+    let resolvers = 'nameserver 192.0.2.1\n';
+    const bridge = bridgeOn(fakeHost().run, { resolvConf: () => resolvers });
+    await bridge.prepare(new Set());
+    const first = bridge.assign('first', 'a');
+    resolvers = 'nameserver 192.0.2.2\n';
+    const second = bridge.assign('second', 'b');
+    expect(readFileSync(join(first.filesDir, 'resolv.conf'), 'utf8')).toBe('nameserver 192.0.2.1\n');
+    expect(readFileSync(join(second.filesDir, 'resolv.conf'), 'utf8')).toBe('nameserver 192.0.2.2\n');
   });
 
   it('frees addresses and files of sandboxes that are gone when it starts', async () => {

@@ -14,6 +14,8 @@ import { runCommand, type RunCommand } from './run-command';
 
 export interface PodBridgeOptions {
   nodeName: string;
+  /** The host's resolver file as pods get it. Default: read from /run/systemd/resolve or /etc. */
+  resolvConf?: () => string;
   /** Linux bridge name. Default `kedge0`. */
   bridge?: string;
   /** Pod subnet; the bridge takes its first address. Default `10.88.0.0/16`. */
@@ -39,7 +41,7 @@ export class PodBridge {
   readonly subnet: Ipv4Subnet;
   private readonly claims: IpClaims;
   private readonly run: RunCommand;
-  private readonly resolvConf = podResolvConf();
+  private readonly readResolvConf: () => string;
 
   constructor(private readonly options: PodBridgeOptions) {
     this.bridge = options.bridge ?? 'kedge0';
@@ -56,6 +58,7 @@ export class PodBridge {
       options.nodeName,
     );
     this.run = options.run ?? runCommand;
+    this.readResolvConf = options.resolvConf ?? (() => podResolvConf());
   }
 
   /**
@@ -92,7 +95,8 @@ export class PodBridge {
   assign(owner: string, hostname: string): PodAddress {
     const ip = this.claims.claim(owner);
     try {
-      return { ip, filesDir: writePodEtcFiles(this.filesDirOf(owner), ip, hostname, this.resolvConf) };
+      // Read per pod, as kubelet does: a DHCP lease may have changed the host's resolvers.
+      return { ip, filesDir: writePodEtcFiles(this.filesDirOf(owner), ip, hostname, this.readResolvConf()) };
     } catch (error) {
       this.claims.release(ip, owner);
       throw error;
