@@ -31,7 +31,17 @@ function parseArgs(argv: string[]): { idleSeconds: number; podNetwork: PodNetwor
   return { idleSeconds, podNetwork };
 }
 
-const { idleSeconds, podNetwork } = parseArgs(process.argv.slice(2));
+/** A bad argument: one line naming it, exit code 2. */
+function argsOrExit(argv: string[]): ReturnType<typeof parseArgs> {
+  try {
+    return parseArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+const { idleSeconds, podNetwork } = argsOrExit(process.argv.slice(2));
 const PODS = 10;
 const EDGE = 'edge-1';
 
