@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors';
 import { FieldReader } from './fields';
 import { parseSubnet } from '../runtime/pod-network/ipv4-subnet';
+import { BRIDGE_NAME } from '../runtime/pod-network/pod-bridge';
 import {
   DEFAULTS,
   KNOWN_KEYS,
@@ -124,7 +125,7 @@ export function resolveConfig(doc: unknown, file: string, overrides: ConfigOverr
 }
 
 function bridgeName(read: FieldReader, text: string): string {
-  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(text))
+  if (!BRIDGE_NAME.test(text))
     read.fail('runtime.bridge', `is "${text}", not a Linux interface name`, 'use 1 to 15 letters, digits, _ . or -');
   return text;
 }

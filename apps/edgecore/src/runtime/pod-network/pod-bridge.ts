@@ -34,7 +34,8 @@ export interface PodAddress {
   filesDir: string;
 }
 
-const BRIDGE_NAME = /^[a-zA-Z0-9_.-]{1,15}$/;
+/** A Linux interface name: the config loader checks `runtime.bridge` with it too. */
+export const BRIDGE_NAME = /^[a-zA-Z0-9_.-]{1,15}$/;
 
 export class PodBridge {
   readonly bridge: string;
