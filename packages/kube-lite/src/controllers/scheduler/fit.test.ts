@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../api';
-import { feasibleNodesToFind, filterNode, scoreNode, unschedulableMessage } from './fit';
-import type { PodFacts } from './fit';
+import { feasibleNodesToFind, filterNode, podFacts, scoreNode, unschedulableMessage } from './fit';
 import { NodeCache } from './node-cache';
-import { podRequests } from './resources';
-import { podTolerations } from '../util/node-match';
 
 const node = (name: string, extra: Record<string, unknown> = {}, labels: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -20,11 +17,7 @@ const pod = (spec: Record<string, unknown>): KubeObject => ({
   metadata: { name: 'p', namespace: 'ns' },
   spec,
 });
-const facts = (p: KubeObject): PodFacts => ({
-  pod: p,
-  requests: podRequests(p),
-  tolerations: podTolerations(p),
-});
+const facts = podFacts;
 
 describe('filters', () => {
   const cache = new NodeCache();

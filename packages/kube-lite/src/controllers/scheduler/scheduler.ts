@@ -7,12 +7,11 @@ import { defineController } from '../runtime/controller';
 import type { Informer } from '../runtime/informer';
 import { NODES, PODS, POD_BINDING } from '../runtime/resources';
 import { canonicalJson, clone, field, keyOf, nowIso } from '../util/objects';
-import { namedNodes, podTolerations } from '../util/node-match';
+import { namedNodes } from '../util/node-match';
 import { conditionsOf, findCondition, isPodActive, withCondition } from '../util/pods';
 import type { PodFacts } from './fit';
-import { AFFINITY_MISMATCH, feasibleNodesToFind, filterNode, scoreNode, unschedulableMessage } from './fit';
+import { AFFINITY_MISMATCH, feasibleNodesToFind, filterNode, podFacts, scoreNode, unschedulableMessage } from './fit';
 import { NodeCache } from './node-cache';
-import { podRequests } from './resources';
 
 export const DEFAULT_SCHEDULER = 'default-scheduler';
 
@@ -92,7 +91,7 @@ function schedulePod(state: State, key: string): void {
   }
   let facts: PodFacts;
   try {
-    facts = { pod, requests: podRequests(pod), tolerations: podTolerations(pod) };
+    facts = podFacts(pod);
   } catch (err) {
     if (!(err instanceof InvalidQuantityError)) throw err;
     markUnschedulable(state, pod, `invalid resource request: ${err.message}`);

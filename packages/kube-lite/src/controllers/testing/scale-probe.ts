@@ -27,6 +27,8 @@ export interface ScaleProbeResult {
   allBoundMs: number;
   minPodsPerNode: number;
   maxPodsPerNode: number;
+  /** CPU this process spent from creating the Deployments until the last pod was bound. */
+  cpuMs: number;
   /** Longest the event loop was blocked, sampled every 50 ms. */
   maxEventLoopLagMs: number;
   rssMb: number;
@@ -52,6 +54,7 @@ export async function scaleProbe(options: ScaleProbeOptions = {}): Promise<Scale
       last = now;
     }, 50);
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     for (let d = 0; d < deployments; d++) {
       const labels = { app: `probe-${d}` };
       api.create(DEPLOYMENTS, {
@@ -76,6 +79,7 @@ export async function scaleProbe(options: ScaleProbeOptions = {}): Promise<Scale
     while (bound.size < want && performance.now() - start < timeoutMs)
       await new Promise((resolve) => setTimeout(resolve, 100));
     const allBoundMs = Math.round(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
     clearInterval(lagTimer);
     stopWatch();
     const perNode = new Map<string, number>();
@@ -88,6 +92,7 @@ export async function scaleProbe(options: ScaleProbeOptions = {}): Promise<Scale
       allBoundMs,
       minPodsPerNode: perNode.size < nodes ? 0 : Math.min(...counts),
       maxPodsPerNode: Math.max(0, ...counts),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       maxEventLoopLagMs: Math.round(lag),
       rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
     };

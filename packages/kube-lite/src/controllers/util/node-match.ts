@@ -29,42 +29,62 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
-function requirementMatches(req: NodeSelectorRequirement, have: Record<string, string>): boolean {
-  const present = Object.hasOwn(have, req.key);
-  const value = have[req.key];
+type LabelTest = (have: Record<string, string>) => boolean;
+
+/** One requirement as a test of a label (or field) map, its values read once. */
+function requirementTest(req: NodeSelectorRequirement): LabelTest {
+  const key = req.key;
   const values = list<string>(req.values);
   switch (req.operator) {
     case 'In':
-      return present && values.includes(value as string);
+      return (have) => Object.hasOwn(have, key) && values.includes(have[key] as string);
     case 'NotIn':
-      return !present || !values.includes(value as string);
+      return (have) => !Object.hasOwn(have, key) || !values.includes(have[key] as string);
     case 'Exists':
-      return present;
+      return (have) => Object.hasOwn(have, key);
     case 'DoesNotExist':
-      return !present;
+      return (have) => !Object.hasOwn(have, key);
     case 'Gt':
     case 'Lt': {
-      if (!present || values.length !== 1) return false;
-      const a = Number.parseInt(value as string, 10);
-      const b = Number.parseInt(values[0] as string, 10);
-      if (Number.isNaN(a) || Number.isNaN(b)) return false;
-      return req.operator === 'Gt' ? a > b : a < b;
+      const bound = values.length === 1 ? Number.parseInt(values[0] as string, 10) : Number.NaN;
+      if (Number.isNaN(bound)) return () => false;
+      const gt = req.operator === 'Gt';
+      return (have) => {
+        if (!Object.hasOwn(have, key)) return false;
+        const value = Number.parseInt(have[key] as string, 10);
+        return !Number.isNaN(value) && (gt ? value > bound : value < bound);
+      };
     }
     default:
-      return false;
+      return () => false;
   }
 }
 
+type NodeTest = (node: KubeObject) => boolean;
+
 /** Terms are ORed, requirements inside a term ANDed; a term with no requirements matches nothing. */
+function termsTest(terms: NodeSelectorTerm[]): NodeTest {
+  const compiled = terms.map((term) => ({
+    labels: list<NodeSelectorRequirement>(term?.matchExpressions).map(requirementTest),
+    fields: list<NodeSelectorRequirement>(term?.matchFields).map(requirementTest),
+  }));
+  const matches = (tests: LabelTest[], have: Record<string, string>): boolean => {
+    for (const test of tests) if (!test(have)) return false;
+    return true;
+  };
+  return (node) => {
+    const labels = node.metadata.labels ?? {};
+    for (const term of compiled) {
+      if (term.labels.length === 0 && term.fields.length === 0) continue;
+      if (!matches(term.labels, labels)) continue;
+      if (term.fields.length === 0 || matches(term.fields, { 'metadata.name': node.metadata.name })) return true;
+    }
+    return false;
+  };
+}
+
 export function nodeSelectorTermsMatch(terms: NodeSelectorTerm[], node: KubeObject): boolean {
-  const labels = node.metadata.labels ?? {};
-  const fields = { 'metadata.name': node.metadata.name };
-  return terms.some((term) => {
-    const exprs = list<NodeSelectorRequirement>(term?.matchExpressions);
-    const fieldReqs = list<NodeSelectorRequirement>(term?.matchFields);
-    if (exprs.length === 0 && fieldReqs.length === 0) return false;
-    return exprs.every((r) => requirementMatches(r, labels)) && fieldReqs.every((r) => requirementMatches(r, fields));
-  });
+  return termsTest(terms)(node);
 }
 
 /**
@@ -98,15 +118,23 @@ export function requiredNodeTerms(pod: KubeObject): NodeSelectorTerm[] | undefin
   return terms === undefined ? undefined : list<NodeSelectorTerm>(terms);
 }
 
-/** nodeSelector and required node affinity of a pod (or pod template, given its spec holder). */
-export function podMatchesNode(pod: KubeObject, node: KubeObject): boolean {
+/**
+ * nodeSelector and required node affinity of a pod (or pod template, given its
+ * spec holder), read once: the scheduler tests one pod against thousands of nodes.
+ */
+export function nodeMatcher(pod: KubeObject): NodeTest {
   const raw = field<unknown>(pod, 'spec', 'nodeSelector');
-  const selector = typeof raw === 'object' && raw !== null ? (raw as Record<string, string>) : {};
-  const labels = node.metadata.labels ?? {};
-  for (const [key, value] of Object.entries(selector)) if (labels[key] !== value) return false;
+  const selector = Object.entries(typeof raw === 'object' && raw !== null ? (raw as Record<string, string>) : {});
   const terms = requiredNodeTerms(pod);
-  return terms === undefined || nodeSelectorTermsMatch(terms, node);
+  const affinity = terms === undefined ? undefined : termsTest(terms);
+  return (node) => {
+    const labels = node.metadata.labels ?? {};
+    for (const [key, value] of selector) if (labels[key] !== value) return false;
+    return affinity === undefined || affinity(node);
+  };
 }
+
+export const podMatchesNode = (pod: KubeObject, node: KubeObject): boolean => nodeMatcher(pod)(node);
 
 export function tolerates(toleration: Toleration, taint: Taint): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
@@ -120,11 +148,17 @@ export const nodeTaints = (node: KubeObject): Taint[] => list<Taint>(field(node,
 
 export const podTolerations = (pod: KubeObject): Toleration[] => list<Toleration>(field(pod, 'spec', 'tolerations'));
 
-/** The first taint with one of `effects` that no toleration covers. */
+/** The first taint with one of `effects` that no toleration covers. Loops, not closures: it runs per node scanned. */
 export function untoleratedTaint(
   taints: Taint[],
   tolerations: Toleration[],
   effects: ReadonlyArray<Taint['effect']>,
 ): Taint | undefined {
-  return taints.find((taint) => effects.includes(taint.effect) && !tolerations.some((t) => tolerates(t, taint)));
+  for (const taint of taints) {
+    if (!effects.includes(taint.effect)) continue;
+    let tolerated = false;
+    for (const toleration of tolerations) if ((tolerated = tolerates(toleration, taint))) break;
+    if (!tolerated) return taint;
+  }
+  return undefined;
 }

@@ -3,7 +3,8 @@ import { InvalidIntOrPercentError, InvalidQuantityError } from '../errors';
 import { templateHash } from './hash';
 import { resolveIntOrPercent } from './int-or-percent';
 import { selectorMatches } from './labels';
-import { nodeSelectorTermsMatch, tolerates } from './node-match';
+import type { NodeSelectorTerm, Taint } from './node-match';
+import { nodeSelectorTermsMatch, tolerates, untoleratedTaint } from './node-match';
 import { parseMilliCpu, parseQuantity } from './quantity';
 import type { KubeObject } from '../api';
 
@@ -82,6 +83,34 @@ describe('selectors', () => {
       ),
     ).toBe(true);
     expect(nodeSelectorTermsMatch([{}], node)).toBe(false);
+    expect(
+      nodeSelectorTermsMatch([{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['many'] }] }], node),
+    ).toBe(false);
+    expect(
+      nodeSelectorTermsMatch([{ matchExpressions: [{ key: 'gpu', operator: 'NotIn', values: ['yes'] }] }], node),
+    ).toBe(true);
+    const both = (name: string): NodeSelectorTerm[] => [
+      {
+        matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }],
+        matchFields: [{ key: 'metadata.name', operator: 'In', values: [name] }],
+      },
+    ];
+    expect(nodeSelectorTermsMatch(both('edge-1'), node)).toBe(true);
+    expect(nodeSelectorTermsMatch(both('edge-2'), node)).toBe(false);
+  });
+
+  it('finds the first taint no toleration covers, among the effects asked for', () => {
+    const taints: Taint[] = [
+      { key: 'soft', effect: 'PreferNoSchedule' },
+      { key: 'edge', effect: 'NoSchedule' },
+      { key: 'gone', effect: 'NoExecute' },
+    ];
+    expect(untoleratedTaint(taints, [], ['NoSchedule', 'NoExecute'])?.key).toBe('edge');
+    expect(untoleratedTaint(taints, [{ key: 'edge', operator: 'Exists' }], ['NoSchedule', 'NoExecute'])?.key).toBe(
+      'gone',
+    );
+    expect(untoleratedTaint(taints, [{ operator: 'Exists' }], ['NoSchedule', 'NoExecute'])).toBeUndefined();
+    expect(untoleratedTaint(taints, [], ['NoExecute'])?.key).toBe('gone');
   });
 
   it('tolerates by key, value, operator and effect', () => {
