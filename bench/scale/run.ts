@@ -137,7 +137,16 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       async () => {
         const s = watch.podsSince(rolloutAt);
         const { connected, warnings } = await pool.stats();
-        log('rollout', { pods: s.total, running: s.running, expected: pods, connected, edgeWarnings: warnings });
+        const scheduling = watch.schedulingSince(rolloutAt);
+        log('rollout', {
+          pods: s.total,
+          ...scheduling,
+          running: s.running,
+          expected: pods,
+          connected,
+          apiReady: watch.readyNodes.size,
+          edgeWarnings: warnings,
+        });
         return s.running >= pods;
       },
       { description: `${pods} pods Running`, timeoutMs, intervalMs: 2_000 },

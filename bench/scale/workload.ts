@@ -27,7 +27,10 @@ export const FLEET_LABEL = 'kedge.io/hollow-fleet';
 interface PodTimes {
   seenAt: number;
   createdAt: number;
+  boundAt?: number;
   runningAt?: number;
+  /** The scheduler's last word while the pod is unbound and unschedulable. */
+  unschedulable?: string;
 }
 
 /** Watches the benchmark's pods and the fleet's nodes. */
@@ -72,6 +75,10 @@ export class ClusterWatch {
       times = { seenAt: now, createdAt: Math.max(created, Math.min(now, created + 999)) };
       this.pods.set(uid, times);
     }
+    if (pod.spec?.nodeName && times.boundAt === undefined) times.boundAt = now;
+    const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    times.unschedulable =
+      times.boundAt === undefined && scheduled?.status === 'False' ? (scheduled.message ?? '') : undefined;
     if (pod.status?.phase === 'Running' && times.runningAt === undefined) times.runningAt = now;
   }
 
@@ -92,6 +99,24 @@ export class ClusterWatch {
       if (t.runningAt !== undefined) latencies.push(t.runningAt - Math.min(t.seenAt, t.createdAt));
     }
     return { total, running: latencies.length, latencies };
+  }
+
+  /**
+   * Where the pods first seen at or after `sinceMs` stand in scheduling: how many
+   * are bound to a node, how many the scheduler could not place, and its most
+   * frequent message for those (what a stalled rollout waits on).
+   */
+  schedulingSince(sinceMs: number): { bound: number; unschedulable: number; topReason?: string } {
+    let bound = 0;
+    const reasons = new Map<string, number>();
+    for (const t of this.pods.values()) {
+      if (t.seenAt < sinceMs) continue;
+      if (t.boundAt !== undefined) bound++;
+      else if (t.unschedulable !== undefined) reasons.set(t.unschedulable, (reasons.get(t.unschedulable) ?? 0) + 1);
+    }
+    const unschedulable = [...reasons.values()].reduce((a, b) => a + b, 0);
+    const top = [...reasons].sort((a, b) => b[1] - a[1])[0];
+    return { bound, unschedulable, ...(top ? { topReason: `${top[1]}× ${top[0]}` } : {}) };
   }
 
   stop(): void {
