@@ -8,8 +8,19 @@ import { ConfigError, errorMessage } from './errors';
 type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
 export type AgentTlsOptions = Record<'ca' | 'cert' | 'key' | 'pfx' | 'rejectUnauthorized' | 'servername', unknown>;
 
-/** Idle-connection pool per credential set; a few sets at most (rotation), older ones are dropped. */
-const MAX_POOLED_AGENTS = 4;
+/**
+ * Connection pools kept apart. Node Lease renewals ride their own
+ * ("heartbeat") so they never wait behind the bulk of status writes: when
+ * 10,000 nodes report 100,000 pod statuses at once, a renewal queued behind
+ * them took longer than the Lease lasts, and every node went Unknown. The
+ * API server's priority and fairness does the same for kubelets' Leases.
+ */
+export type PoolLane = 'bulk' | 'heartbeat';
+/** Sockets per lane; the bulk lane's is what cloudcore's status writes are bounded by. */
+export const LANE_SOCKETS: Readonly<Record<PoolLane, number>> = { bulk: 32, heartbeat: 8 };
+
+/** Idle-connection pools per credential set and lane; a few sets at most (rotation), older ones are dropped. */
+const MAX_POOLED_AGENTS = 8;
 
 /**
  * A KubeConfig whose API calls reuse keep-alive connections. The client
@@ -28,20 +39,21 @@ export class PooledKubeConfig extends KubeConfig {
     context.setAgent(this.pooledAgent((fresh as Agent & { options: AgentTlsOptions }).options));
   }
 
-  /** The keep-alive agent for this TLS material, shared by every caller that presents the same. */
-  pooledAgent(options: AgentTlsOptions): Agent {
-    const key = JSON.stringify(
-      [options.ca, options.cert, options.key, options.pfx, options.rejectUnauthorized, options.servername].map((v) =>
-        Buffer.isBuffer(v) ? v.toString('base64') : v,
+  /** The keep-alive agent for this TLS material and lane, shared by every caller that presents the same. */
+  pooledAgent(options: AgentTlsOptions, lane: PoolLane = 'bulk'): Agent {
+    const key = JSON.stringify([
+      lane,
+      ...[options.ca, options.cert, options.key, options.pfx, options.rejectUnauthorized, options.servername].map(
+        (v) => (Buffer.isBuffer(v) ? v.toString('base64') : v),
       ),
-    );
+    ]);
     let agent = this.agents.get(key);
     if (!agent) {
       if (this.agents.size >= MAX_POOLED_AGENTS) {
         for (const old of this.agents.values()) old.destroy();
         this.agents.clear();
       }
-      agent = new Agent({ ...(options as object), keepAlive: true, maxSockets: 32 });
+      agent = new Agent({ ...(options as object), keepAlive: true, maxSockets: LANE_SOCKETS[lane] });
       this.agents.set(key, agent);
     }
     return agent;

@@ -1,12 +1,13 @@
 /** Merge patches without the generated client, against a real API server (kube-lite). */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request, type Agent, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinationV1Api, CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
 import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from './kube';
-import { PooledKubeConfig, loadKubeConfig } from './kubeconfig';
+import { LANE_SOCKETS, PooledKubeConfig, loadKubeConfig, type AgentTlsOptions } from './kubeconfig';
 import { directMergePatch } from './merge-patch';
 import { LEASE_NAMESPACE, renewLease } from './nodes';
 
@@ -29,6 +30,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
 const readLease = (name: string) => leases.readNamespacedLease({ name, namespace: LEASE_NAMESPACE });
 
 describe('directMergePatch', () => {
@@ -64,6 +66,55 @@ describe('directMergePatch', () => {
     now += 61_000;
     await patch(path, { spec: { holderIdentity: 'edge-p1' } });
     expect((await readLease('edge-p1')).spec?.holderIdentity).toBe('edge-p1');
+  });
+
+  it('renews over its own connections while every bulk connection is held', async () => {
+    const pooled = kube as PooledKubeConfig;
+    const options: RequestOptions = {};
+    await pooled.applyToHTTPSOptions(options);
+    (options.agent as Agent | undefined)?.destroy();
+    const bulk = pooled.pooledAgent(options as AgentTlsOptions);
+    // Creating a missing Lease goes through the generated client (bulk); renewals do not.
+    const node: V1Node = { metadata: { name: 'edge-p2', uid: 'uid-p2' } };
+    const lease = { durationSeconds: 40, renewIntervalMs: 10_000 };
+    await renewLease(leases, core, node, lease, directMergePatch(kube)!);
+    const server = new URL(pooled.getCurrentCluster()!.server);
+    // Watches hold their connections open: one more than the bulk lane has.
+    const watches = Array.from({ length: LANE_SOCKETS.bulk + 1 }, () => {
+      const req = request({
+        ...options,
+        agent: bulk,
+        host: server.hostname,
+        port: server.port,
+        path: '/api/v1/namespaces/default/configmaps?watch=true',
+      });
+      req.on('error', () => undefined);
+      req.end();
+      return req;
+    });
+    try {
+      const queued = () => Object.values(bulk.requests).reduce((n, list) => n + (list?.length ?? 0), 0);
+      const held = () => Object.values(bulk.sockets).reduce((n, list) => n + (list?.length ?? 0), 0);
+      const deadline = Date.now() + 3_000;
+      while ((held() < LANE_SOCKETS.bulk || queued() < 1) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(held()).toBe(LANE_SOCKETS.bulk);
+      expect(queued()).toBe(1);
+      // Read in process: a read through the generated client would queue on the full bulk lane.
+      const renewTime = () =>
+        (kubeLite.api.get(LEASES, LEASE_NAMESPACE, 'edge-p2')?.spec as { renewTime?: string } | undefined)?.renewTime;
+      const before = renewTime();
+      await new Promise((r) => setTimeout(r, 5));
+      const renewal = renewLease(leases, core, node, lease, directMergePatch(kube)!);
+      const stuck = new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('renewal queued behind bulk')), 2_000),
+      );
+      await Promise.race([renewal, stuck]);
+      expect(renewTime()).not.toBe(before);
+      expect(queued()).toBe(1); // the bulk lane is still full
+    } finally {
+      for (const req of watches) req.destroy();
+    }
   });
 
   it('leaves proxied and plain-HTTP clusters, and kubeconfigs without a pool, to the generated client', () => {

@@ -3,7 +3,8 @@
  * for the one write cloudcore makes per node on a timer: the node Lease
  * renewal, 1,000 a second at 10,000 nodes. Through the generated client each
  * such call cost about 3.5 times the CPU (320 against 90 µs, measured against
- * kube-lite); everything else keeps using the generated client.
+ * kube-lite); everything else keeps using the generated client. The patches
+ * go over the heartbeat lane's own connections (kubeconfig.ts).
  */
 import { request, type Agent, type RequestOptions } from 'node:https';
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
@@ -38,7 +39,7 @@ export function directMergePatch(kube: KubeConfig, now: () => number = Date.now)
     const options: RequestOptions = {};
     await kube.applyToHTTPSOptions(options);
     (options.agent as Agent | undefined)?.destroy(); // the library's own, made for one request
-    return { options: { ...options, agent: kube.pooledAgent(options as AgentTlsOptions) }, at: now() };
+    return { options: { ...options, agent: kube.pooledAgent(options as AgentTlsOptions, 'heartbeat') }, at: now() };
   };
 
   const credentials = async (): Promise<RequestOptions> => {

@@ -7,7 +7,9 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { CloudModule } from '../context';
 import type { EdgeSession } from '../hub/registry';
+import { LANE_SOCKETS } from '../kubeconfig';
 import { StatusPipeline } from './pipeline';
+import { WriteSlots } from './write-slots';
 import { podDeletedWriter, podStatusWriter } from './pods';
 
 export { StatusHandlers, type StatusOutcome, type StatusWriter } from './handlers';
@@ -18,10 +20,12 @@ export const statusModule: CloudModule = {
     const log = ctx.log.child('status');
     const core = ctx.kube.makeApiClient(CoreV1Api);
     const pipelines = new Map<EdgeSession, StatusPipeline>();
+    // As many writes in flight as the API connection pool has connections: more would only queue there.
+    const slots = new WriteSlots(LANE_SOCKETS.bulk);
     ctx.sessions.onOpen((session) => {
       pipelines.set(
         session,
-        new StatusPipeline(session, ctx.statusHandlers, ctx.metrics, log, ctx.config.statusRetryMaxMs),
+        new StatusPipeline(session, ctx.statusHandlers, ctx.metrics, log, ctx.config.statusRetryMaxMs, slots),
       );
     });
     ctx.sessions.onClose((session) => {

@@ -7,6 +7,7 @@ import { createMetrics } from '../metrics/registry';
 import { eventually } from '../testing/test-edge';
 import { StatusHandlers, type StatusWriter } from './handlers';
 import { StatusPipeline } from './pipeline';
+import { WriteSlots } from './write-slots';
 
 function fakeSession() {
   const sent: FramePayload[] = [];
@@ -22,11 +23,11 @@ function fakeSession() {
 }
 
 /** A pipeline over a fake session whose pod statuses go to `writer`. */
-function pipelineWith(writer: StatusWriter) {
+function pipelineWith(writer: StatusWriter, slots = new WriteSlots(64)) {
   const fake = fakeSession();
   const handlers = new StatusHandlers();
   handlers.register('podStatus', writer);
-  return { ...fake, pipeline: new StatusPipeline(fake.session, handlers, createMetrics(), silentLogger, 1000) };
+  return { ...fake, pipeline: new StatusPipeline(fake.session, handlers, createMetrics(), silentLogger, 1000, slots) };
 }
 
 /** A promise a writer can wait on, and the call that lets it through. */
@@ -111,5 +112,33 @@ describe('StatusPipeline', () => {
     expect(closed).toEqual(['UNAUTHORIZED']);
     expect(acks(sent)).toEqual([]);
     abort.abort();
+  });
+
+  it("shares the replica's write slots across nodes, and a node gone while waiting writes nothing", async () => {
+    const slots = new WriteSlots(2);
+    let inFlight = 0;
+    let most = 0;
+    const writes: string[] = [];
+    const hold = gate();
+    const writer: StatusWriter = async (session, frame) => {
+      writes.push(`${session.nodeName}/${frame.key.name}`);
+      most = Math.max(most, ++inFlight);
+      await hold.opened;
+      inFlight--;
+      return 'written';
+    };
+    const a = pipelineWith(writer, slots);
+    const b = pipelineWith(writer, slots);
+    for (let i = 0; i < 3; i++) a.pipeline.submit(status(`a-${i}`, 1));
+    for (let i = 0; i < 3; i++) b.pipeline.submit(status(`b-${i}`, 1));
+    await eventually(async () => (slots.waiting === 4 ? true : undefined), 5000, 'four writes waiting');
+    b.abort.abort(); // b's node leaves while its writes wait
+    hold.release();
+    await eventually(async () => (acks(a.sent).length === 3 ? true : undefined), 5000, 'a acked');
+    expect(most).toBe(2);
+    expect(writes.filter((w) => w.includes('/b-'))).toHaveLength(0);
+    expect(acks(b.sent)).toEqual([]);
+    expect(slots.waiting).toBe(0);
+    a.abort.abort();
   });
 });

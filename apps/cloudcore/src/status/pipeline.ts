@@ -12,6 +12,7 @@ import { apiErrorMessage } from '../kube';
 import type { Logger } from '../log';
 import type { CloudMetrics } from '../metrics/registry';
 import type { StatusHandlers } from './handlers';
+import type { WriteSlots } from './write-slots';
 
 const FIRST_RETRY_MS = 200;
 /**
@@ -39,6 +40,8 @@ export class StatusPipeline {
     private readonly metrics: CloudMetrics,
     private readonly log: Logger,
     private readonly retryMaxMs: number,
+    /** Shared by every pipeline of the replica. */
+    private readonly slots: WriteSlots,
   ) {
     session.signal.addEventListener('abort', () => clearTimeout(this.retryTimer), { once: true });
   }
@@ -93,6 +96,9 @@ export class StatusPipeline {
   private async write(key: string, frame: StatusFrame): Promise<void> {
     const writer = this.handlers.get(frame.statusKind);
     if (!writer) return;
+    const release = await this.slots.acquire();
+    // A node gone while its write waited keeps the status in its outbox and sends it again.
+    if (this.session.signal.aborted) return release();
     try {
       const outcome = await writer(this.session, frame);
       this.metrics.statusWrites.inc({ kind: frame.statusKind, result: outcome });
@@ -118,6 +124,8 @@ export class StatusPipeline {
         retryInMs: delayMs,
         error: apiErrorMessage(err) || errorMessage(err),
       });
+    } finally {
+      release();
     }
   }
 }
