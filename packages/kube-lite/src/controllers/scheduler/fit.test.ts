@@ -49,7 +49,7 @@ describe('filters', () => {
     expect(filterNode(small, info('plain'))).toEqual(['Insufficient cpu']);
     cache.onPod('ADDED', bound('b', '100m'));
     expect(filterNode(facts(pod({ containers: [{}] })), info('plain'))).toEqual(['Too many pods']);
-    expect(cache.onPod('DELETED', bound('a', '600m'))).toBe(true);
+    expect(cache.onPod('DELETED', bound('a', '600m'))).toBe('plain');
     expect(filterNode(small, info('plain'))).toEqual([]);
   });
 

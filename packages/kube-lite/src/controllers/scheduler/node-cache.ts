@@ -107,8 +107,8 @@ export class NodeCache {
     return changed;
   }
 
-  /** Accounts a pod's requests to its node; true when it released capacity. */
-  onPod(type: string, pod: KubeObject): boolean {
+  /** Accounts a pod's requests to its node; returns the node it released capacity on, if it did. */
+  onPod(type: string, pod: KubeObject): string | undefined {
     const key = keyOf(pod);
     const old = this.#accounts.get(key);
     const node = podNodeName(pod);
@@ -128,7 +128,7 @@ export class NodeCache {
       this.#accounts.set(key, account);
       if (!this.#charge(account, 1)) this.#uncharged.add(key);
     }
-    return old !== undefined && !counts;
+    return old !== undefined && !counts ? old.node : undefined;
   }
 
   #charge(account: Account, sign: 1 | -1): boolean {

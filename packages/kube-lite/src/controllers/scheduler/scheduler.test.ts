@@ -147,6 +147,39 @@ describe('scheduler (real kube-lite)', () => {
     await waitFor('bound after uncordon', () => nodeOf('p') === 'cordoned');
   });
 
+  it('tries a pending pod again when a node it fits on frees capacity or turns Ready', async () => {
+    cluster = await startTestCluster([scheduler()]);
+    addNode(cluster.api, 'one', { pods: '1' });
+    addNode(cluster.api, 'sick', { ready: 'False' });
+    const pending = (name: string) =>
+      waitFor(`${name} unschedulable`, () => {
+        const c = findCondition(cluster.api.get(PODS, 'default', name)!, 'PodScheduled');
+        return c?.status === 'False' && c;
+      });
+    cluster.api.create(PODS, pod('first'));
+    await waitFor('first bound', () => nodeOf('first') === 'one');
+    cluster.api.create(PODS, pod('second'));
+    await pending('second');
+    // A change that cannot make it fit (a label on the node that is not Ready) leaves it pending.
+    const sick = cluster.api.get(NODES, undefined, 'sick')!;
+    cluster.api.update(NODES, { ...sick, metadata: { ...sick.metadata, labels: { tier: 'b' } } });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(nodeOf('second')).toBeUndefined();
+    cluster.api.delete(PODS, 'default', 'first', { gracePeriodSeconds: 0 });
+    await waitFor('second bound where first was', () => nodeOf('second') === 'one', 15_000);
+    cluster.api.create(PODS, pod('third'));
+    await pending('third');
+    const recovered = cluster.api.get(NODES, undefined, 'sick')!;
+    const ready = {
+      type: 'Ready',
+      status: 'True',
+      reason: 'KubeletReady',
+      lastHeartbeatTime: new Date().toISOString(),
+    };
+    cluster.api.updateStatus(NODES, { ...recovered, status: { ...(recovered.status as object), conditions: [ready] } });
+    await waitFor('third bound on the node that turned Ready', () => nodeOf('third') === 'sick', 15_000);
+  });
+
   it('rejects a bad resource quantity with a clear condition', async () => {
     cluster = await startTestCluster([scheduler()]);
     addNode(cluster.api, 'a');

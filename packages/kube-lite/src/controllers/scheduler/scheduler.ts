@@ -1,6 +1,6 @@
 // The default scheduler: binds each pod without spec.nodeName to the
 // least-allocated node that passes the filters, or marks it Unschedulable
-// and tries again when a node changes or capacity frees up.
+// and tries again when a node it would fit on changes or frees capacity.
 import type { Controller, ControllerApi, KubeObject } from '../api';
 import { InvalidQuantityError } from '../errors';
 import { defineController } from '../runtime/controller';
@@ -15,7 +15,7 @@ import { NodeCache } from './node-cache';
 
 export const DEFAULT_SCHEDULER = 'default-scheduler';
 
-/** Delay that coalesces a burst of node changes into one retry of the pending pods. */
+/** Delay that coalesces a burst of node changes into one look at the pending pods. */
 const RETRY_COALESCE_MS = 50;
 
 export function needsScheduling(pod: KubeObject): boolean {
@@ -41,27 +41,65 @@ interface State {
   cache: NodeCache;
   /** Pending pods that fit nowhere: the message last written and when to try again. */
   unschedulable: Map<string, Unschedulable>;
+  /** Nodes whose shape or free capacity changed since the pending pods were last looked at. */
+  changedNodes: Set<string>;
   nextStart: number;
+}
+
+/**
+ * Whether a pod that fit no node at its last attempt fits one of the nodes
+ * changed since: nothing else can have changed its answer, so a retry is a
+ * test against those few nodes first, as Kubernetes' queueing hints do, and
+ * not a scan of every node. When a fleet's Leases lapse together, every
+ * pending pod fits nowhere, and each node coming back would otherwise cost
+ * each pending pod a scan of all nodes.
+ */
+function fitsAChangedNode(state: State, key: string, changed: readonly string[]): boolean {
+  const pod = state.pods.getByKey(key);
+  if (!pod || !needsScheduling(pod)) return true; // let the sync forget it
+  let facts: PodFacts;
+  try {
+    facts = podFacts(pod);
+  } catch {
+    return false; // an invalid request fits nowhere until the pod changes
+  }
+  for (const name of changed) {
+    const info = state.cache.nodes.get(name);
+    if (info && filterNode(facts, info).length === 0) return true;
+  }
+  return false;
 }
 
 export function scheduler(): Controller {
   return defineController('scheduler', (api, informers, queue) => {
     const nodes = informers.informer(NODES);
     const pods = informers.informer(PODS);
-    const state: State = { api, pods, cache: new NodeCache(), unschedulable: new Map(), nextStart: 0 };
+    const state: State = {
+      api,
+      pods,
+      cache: new NodeCache(),
+      unschedulable: new Map(),
+      changedNodes: new Set(),
+      nextStart: 0,
+    };
     for (const node of nodes.list()) state.cache.onNode('ADDED', node);
     for (const pod of pods.list()) state.cache.onPod('ADDED', pod);
     let retryTimer: NodeJS.Timeout | undefined;
-    const retryUnschedulable = (): void => {
-      if (retryTimer || state.unschedulable.size === 0) return;
-      retryTimer = setTimeout(() => {
+    const nodeChanged = (name: string): void => {
+      if (state.unschedulable.size === 0) return;
+      state.changedNodes.add(name);
+      retryTimer ??= setTimeout(() => {
         retryTimer = undefined;
+        const changed = [...state.changedNodes];
+        state.changedNodes.clear();
         const now = Date.now();
-        for (const [key, u] of state.unschedulable) queue.addAfter(key, u.lastAttemptMs + backoffMs(u.attempts) - now);
+        for (const [key, u] of state.unschedulable)
+          if (fitsAChangedNode(state, key, changed)) queue.addAfter(key, u.lastAttemptMs + backoffMs(u.attempts) - now);
       }, RETRY_COALESCE_MS);
     };
     const onPod = (type: string, pod: KubeObject, old: KubeObject | undefined): void => {
-      if (state.cache.onPod(type, pod)) retryUnschedulable();
+      const freed = state.cache.onPod(type, pod);
+      if (freed !== undefined) nodeChanged(freed);
       const key = keyOf(pod);
       if (type === 'DELETED' || !needsScheduling(pod)) {
         state.unschedulable.delete(key);
@@ -73,7 +111,9 @@ export function scheduler(): Controller {
     };
     return {
       subscriptions: [
-        nodes.subscribe((type, node) => state.cache.onNode(type, node) && retryUnschedulable()),
+        nodes.subscribe((type, node) => {
+          if (state.cache.onNode(type, node)) nodeChanged(node.metadata.name);
+        }),
         pods.subscribe(onPod),
       ],
       initialKeys: [...pods.list()].filter(needsScheduling).map(keyOf),
