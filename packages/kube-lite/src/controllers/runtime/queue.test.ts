@@ -67,4 +67,42 @@ describe('work queue', () => {
     expect(ran).toEqual(['slow', 'quick', 'slow']);
     expect(ranAt[2]! - eventAt).toBeGreaterThanOrEqual(119);
   });
+
+  it('shares one slice per event-loop turn among the busy queues', async () => {
+    const spin = (ms: number): void => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // Keys processed since the last turn of the event loop, and the most seen in one turn.
+    let sinceTurn = 0;
+    let most = 0;
+    let ticking = true;
+    const tick = (): void => {
+      most = Math.max(most, sinceTurn);
+      sinceTurn = 0;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const abort = new AbortController();
+    const queues = [0, 1].map(
+      () =>
+        new WorkQueue(
+          () => {
+            sinceTurn++;
+            spin(2);
+          },
+          { sliceMs: 8 },
+        ),
+    );
+    for (const queue of queues) for (let i = 0; i < 40; i++) queue.add(`k${i}`);
+    const runs = queues.map((q) => q.run(abort.signal));
+    while (queues.some((q) => q.length > 0)) await new Promise((r) => setImmediate(r));
+    abort.abort();
+    for (const queue of queues) queue.add('wake');
+    await Promise.all(runs);
+    ticking = false;
+    // Each of the two gets 4 ms a turn: at most 3 keys of 2 ms (a slice of its own would allow 5).
+    expect(most).toBeLessThanOrEqual(6);
+    expect(most).toBeGreaterThan(0);
+  });
 });
