@@ -2,6 +2,13 @@
  * One timer per connected node renews its Lease in kube-node-lease, the
  * heartbeat Kubernetes controllers read. Which replica serves the node is
  * kept alive by the replica's own lease (ownership.ts), not per node.
+ *
+ * When renewals fell behind for most of the Lease's duration (a busy API
+ * server), the node lifecycle controller may have marked the connected node
+ * Ready=Unknown, and nothing else would set it back before the edge's next
+ * node status (up to five minutes): schedulers keep away from it meanwhile.
+ * So the first renewal after such a gap reads the Node and, if it is not
+ * Ready, writes Ready=True again, as a kubelet's status loop would.
  */
 import type { CoordinationV1Api, CoreV1Api, V1Node } from '@kubernetes/client-node';
 import { errorMessage } from '../errors';
@@ -9,6 +16,17 @@ import type { EdgeSession } from '../hub';
 import type { Logger } from '../log';
 import type { MergePatch } from '../merge-patch';
 import { renewLease, type LeaseOptions } from './lease';
+import { isReady, writeNodeStatus } from './node-object';
+
+/** A gap between renewals longer than this share of the Lease's duration may have let it lapse. */
+const LAPSE_SHARE = 0.75;
+
+async function restoreReady(core: CoreV1Api, nodeName: string): Promise<boolean> {
+  const node = await core.readNode({ name: nodeName });
+  if (isReady(node)) return false;
+  await writeNodeStatus(core, nodeName, {}, node);
+  return true;
+}
 
 export interface KeepaliveDeps {
   readonly coordination: CoordinationV1Api;
@@ -23,11 +41,34 @@ export function keepNodeAlive(deps: KeepaliveDeps, session: EdgeSession, node: V
   if (session.signal.aborted) return; // the node left while its lease was first written
   // Renewals need only the name and uid (the Lease's owner); not the whole Node for the session's life.
   const owner: V1Node = { metadata: { name: node.metadata?.name, uid: node.metadata?.uid } };
+  const name = node.metadata?.name ?? session.nodeName;
+  const lapseMs = deps.lease.durationSeconds * 1000 * LAPSE_SHARE;
+  let renewedAt = Date.now();
+  let checkReady = false;
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return; // a slow API: skip a beat rather than pile up writes
     busy = true;
     renewLease(deps.coordination, deps.core, owner, deps.lease, deps.patch)
+      .then(async () => {
+        const gapMs = Date.now() - renewedAt;
+        renewedAt = Date.now();
+        if (gapMs > lapseMs) checkReady = true;
+        if (!checkReady || session.signal.aborted) return;
+        try {
+          if (await restoreReady(deps.core, name))
+            deps.log.info('node was marked not Ready while its Lease renewals were late; marked Ready again', {
+              node: name,
+              gapMs,
+            });
+          checkReady = false;
+        } catch (err) {
+          deps.log.warn('marking the node Ready again failed; trying with the next renewal', {
+            node: name,
+            error: errorMessage(err),
+          });
+        }
+      })
       .catch((err: unknown) => {
         if (!session.signal.aborted)
           deps.log.warn('lease renewal failed', { node: session.nodeName, error: errorMessage(err) });
