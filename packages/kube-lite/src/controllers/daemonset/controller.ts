@@ -4,7 +4,7 @@
 import type { Controller, ControllerApi, KubeObject } from '../api';
 import { InvalidIntOrPercentError } from '../errors';
 import { ignoreNotFound } from '../runtime/api-errors';
-import { defineController } from '../runtime/controller';
+import { defineController, enqueueOnOwnChange } from '../runtime/controller';
 import type { Informer } from '../runtime/informer';
 import type { SyncResult } from '../runtime/queue';
 import { DAEMON_SETS, NODES, PODS } from '../runtime/resources';
@@ -113,9 +113,10 @@ export function daemonSetController(): Controller {
       const ref = controllerRef(pod);
       if (ref?.kind === 'DaemonSet') queue.addCoalesced(objectKey(pod.metadata.namespace, ref.name));
     };
-    const onDaemonSet = (type: string, ds: KubeObject): void => {
+    const enqueueDaemonSet = enqueueOnOwnChange(queue, keyOf);
+    const onDaemonSet = (type: string, ds: KubeObject, old: KubeObject | undefined): void => {
       if (type === 'DELETED') placements.forgetDaemonSet(ds.metadata.uid ?? '');
-      queue.add(keyOf(ds));
+      enqueueDaemonSet(type, ds, old);
     };
     const ctx: Ctx = { api, daemonSets, pods, nodes, placements, shapes };
     return {

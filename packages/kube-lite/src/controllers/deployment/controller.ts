@@ -5,7 +5,7 @@ import type { Controller, KubeObject } from '../api';
 import { InvalidIntOrPercentError } from '../errors';
 import { ORPHAN_INDEX, adoptOrphans, orphanLabels } from '../runtime/adopt';
 import { ignoreNotFound } from '../runtime/api-errors';
-import { defineController } from '../runtime/controller';
+import { defineController, enqueueOnOwnChange } from '../runtime/controller';
 import type { Informer } from '../runtime/informer';
 import type { SyncResult } from '../runtime/queue';
 import { DEPLOYMENTS, PODS, REPLICA_SETS } from '../runtime/resources';
@@ -68,7 +68,7 @@ export function deploymentController(): Controller {
     const ctx: Ctx = { api, deployments, replicaSets, pods };
     return {
       subscriptions: [
-        deployments.subscribe((_t, d) => queue.add(keyOf(d))),
+        deployments.subscribe(enqueueOnOwnChange(queue, keyOf)),
         replicaSets.subscribe(onReplicaSet),
         pods.subscribe(onPod),
       ],

@@ -3,7 +3,7 @@
 import type { Controller, ControllerApi, KubeObject } from '../api';
 import { ORPHAN_INDEX, adoptOrphans, orphanLabels } from '../runtime/adopt';
 import { ignoreNotFound } from '../runtime/api-errors';
-import { defineController } from '../runtime/controller';
+import { defineController, enqueueOnOwnChange } from '../runtime/controller';
 import type { Informer } from '../runtime/informer';
 import type { SyncResult } from '../runtime/queue';
 import { PODS, REPLICA_SETS } from '../runtime/resources';
@@ -37,7 +37,7 @@ export function replicaSetController(): Controller {
       if (ref?.kind === 'ReplicaSet') queue.addCoalesced(objectKey(pod.metadata.namespace, ref.name));
     };
     return {
-      subscriptions: [replicaSets.subscribe((_t, rs) => queue.add(keyOf(rs))), pods.subscribe(enqueueOwner)],
+      subscriptions: [replicaSets.subscribe(enqueueOnOwnChange(queue, keyOf)), pods.subscribe(enqueueOwner)],
       initialKeys: [...replicaSets.list()].map(keyOf),
       sync: (key) => syncReplicaSet(api, replicaSets, pods, key),
     };

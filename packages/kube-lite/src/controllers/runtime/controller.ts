@@ -1,7 +1,7 @@
 // The skeleton every Kedge controller shares: acquire the shared informers,
 // subscribe handlers that only enqueue, run the work queue until the signal
 // aborts, then unsubscribe.
-import type { Controller, ControllerApi } from '../api';
+import type { Controller, ControllerApi, KubeObject } from '../api';
 import { SharedInformers } from './informer';
 import type { SyncFn, WorkQueueOptions } from './queue';
 import { WorkQueue } from './queue';
@@ -23,6 +23,25 @@ export interface QueueHandle {
   add(key: string): void;
   addAfter(key: string, delayMs: number): void;
   addCoalesced(key: string, minDelayMs?: number): void;
+}
+
+/**
+ * The handler for events on a controller's own objects: a new object, a new
+ * generation (spec) or a deletion syncs at once; any other change, above all
+ * the status the controller itself just wrote, is coalesced. Syncing at once
+ * on its own status writes kept a 10,000-node DaemonSet syncing back to back
+ * while its pods changed, past the coalescing its pod events get.
+ */
+export function enqueueOnOwnChange(queue: QueueHandle, key: (object: KubeObject) => string) {
+  return (type: string, object: KubeObject, old: KubeObject | undefined): void => {
+    const specOrLife =
+      type !== 'MODIFIED' ||
+      !old ||
+      old.metadata.generation !== object.metadata.generation ||
+      old.metadata.deletionTimestamp !== object.metadata.deletionTimestamp;
+    if (specOrLife) queue.add(key(object));
+    else queue.addCoalesced(key(object));
+  };
 }
 
 export function defineController(name: string, setup: SetupFn, queueOptions: WorkQueueOptions = {}): Controller {
