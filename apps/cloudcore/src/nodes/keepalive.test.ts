@@ -76,7 +76,7 @@ describe('keepNodeAlive', () => {
   it('leaves Ready alone while renewals keep up', async () => {
     const { node, session, leave } = await connectedNode('edge-steady');
     keepNodeAlive(
-      // A 10 s Lease: renewals every 100 ms never fall 7.5 s behind here.
+      // A 10 s Lease: renewals every 100 ms never fall 10 s behind here.
       { coordination, core, lease: { durationSeconds: 10, renewIntervalMs: 100 }, log: silentLogger, patch },
       session,
       node,

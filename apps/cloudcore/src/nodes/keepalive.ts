@@ -3,7 +3,7 @@
  * heartbeat Kubernetes controllers read. Which replica serves the node is
  * kept alive by the replica's own lease (ownership.ts), not per node.
  *
- * When renewals fell behind for most of the Lease's duration (a busy API
+ * When renewals fell behind for longer than the Lease lasts (a busy API
  * server), the node lifecycle controller may have marked the connected node
  * Ready=Unknown, and nothing else would set it back before the edge's next
  * node status (up to five minutes): schedulers keep away from it meanwhile.
@@ -16,16 +16,26 @@ import type { EdgeSession } from '../hub';
 import type { Logger } from '../log';
 import type { MergePatch } from '../merge-patch';
 import { renewLease, type LeaseOptions } from './lease';
+import { WriteSlots } from '../status/write-slots';
 import { isReady, writeNodeStatus } from './node-object';
 
-/** A gap between renewals longer than this share of the Lease's duration may have let it lapse. */
-const LAPSE_SHARE = 0.75;
+/**
+ * Nodes checked at once. When the API server fell behind for the whole
+ * fleet, every node needs its check together; a few at a time keep those
+ * reads and writes from crowding out the pod statuses of the same moment.
+ */
+const readyChecks = new WriteSlots(4);
 
 async function restoreReady(core: CoreV1Api, nodeName: string): Promise<boolean> {
-  const node = await core.readNode({ name: nodeName });
-  if (isReady(node)) return false;
-  await writeNodeStatus(core, nodeName, {}, node);
-  return true;
+  const release = await readyChecks.acquire();
+  try {
+    const node = await core.readNode({ name: nodeName });
+    if (isReady(node)) return false;
+    await writeNodeStatus(core, nodeName, {}, node);
+    return true;
+  } finally {
+    release();
+  }
 }
 
 export interface KeepaliveDeps {
@@ -42,7 +52,8 @@ export function keepNodeAlive(deps: KeepaliveDeps, session: EdgeSession, node: V
   // Renewals need only the name and uid (the Lease's owner); not the whole Node for the session's life.
   const owner: V1Node = { metadata: { name: node.metadata?.name, uid: node.metadata?.uid } };
   const name = node.metadata?.name ?? session.nodeName;
-  const lapseMs = deps.lease.durationSeconds * 1000 * LAPSE_SHARE;
+  // A gap between renewals longer than the Lease lasts may have let it lapse.
+  const lapseMs = deps.lease.durationSeconds * 1000;
   let renewedAt = Date.now();
   let checkReady = false;
   let busy = false;
