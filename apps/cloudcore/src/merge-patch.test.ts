@@ -95,7 +95,7 @@ describe('directMergePatch', () => {
     try {
       const queued = () => Object.values(bulk.requests).reduce((n, list) => n + (list?.length ?? 0), 0);
       const held = () => Object.values(bulk.sockets).reduce((n, list) => n + (list?.length ?? 0), 0);
-      const deadline = Date.now() + 3_000;
+      const deadline = Date.now() + 10_000;
       while ((held() < LANE_SOCKETS.bulk || queued() < 1) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));
       expect(held()).toBe(LANE_SOCKETS.bulk);
@@ -115,7 +115,7 @@ describe('directMergePatch', () => {
     } finally {
       for (const req of watches) req.destroy();
     }
-  });
+  }, 20_000);
 
   it('leaves proxied and plain-HTTP clusters, and kubeconfigs without a pool, to the generated client', () => {
     const with_ = (cluster: Record<string, unknown>, k: KubeConfig = new PooledKubeConfig()) => {

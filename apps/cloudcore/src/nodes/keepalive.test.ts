@@ -71,7 +71,7 @@ describe('keepNodeAlive', () => {
     release();
     await eventually(async () => isReady(await core.readNode({ name: 'edge-late' })) || undefined, 5_000, 'Ready');
     leave();
-  });
+  }, 20_000);
 
   it('leaves Ready alone while renewals keep up', async () => {
     const { node, session, leave } = await connectedNode('edge-steady');
@@ -86,5 +86,5 @@ describe('keepNodeAlive', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(isReady(await core.readNode({ name: 'edge-steady' }))).toBe(false);
     leave();
-  });
+  }, 20_000);
 });

@@ -178,7 +178,7 @@ describe('scheduler (real kube-lite)', () => {
     };
     cluster.api.updateStatus(NODES, { ...recovered, status: { ...(recovered.status as object), conditions: [ready] } });
     await waitFor('third bound on the node that turned Ready', () => nodeOf('third') === 'sick', 15_000);
-  });
+  }, 45_000);
 
   it('rejects a bad resource quantity with a clear condition', async () => {
     cluster = await startTestCluster([scheduler()]);
