@@ -8,16 +8,9 @@
 // together), which holds on a busy machine where wall time does not.
 import { parseArgs } from 'node:util';
 import { scaleProbe } from '@kedge/kube-lite/scale-probe';
+import { intFlag } from '../support/flags';
 
 const USAGE = 'usage: npx tsx bench/controllers [--nodes N] [--pods P] [--deployments D]';
-
-function positive(values: Record<string, string | undefined>, name: string, fallback: number): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"\n${USAGE}`);
-  return n;
-}
 
 let options: { nodes: number; pods: number; deployments: number };
 try {
@@ -25,12 +18,12 @@ try {
     options: { nodes: { type: 'string' }, pods: { type: 'string' }, deployments: { type: 'string' } },
   });
   options = {
-    nodes: positive(values, 'nodes', 10_000),
-    pods: positive(values, 'pods', 20_000),
-    deployments: positive(values, 'deployments', 4),
+    nodes: intFlag(values, 'nodes', 10_000, 1),
+    pods: intFlag(values, 'pods', 20_000, 1),
+    deployments: intFlag(values, 'deployments', 4, 1),
   };
 } catch (err) {
-  console.error(err instanceof Error ? err.message.split('\n')[0] : String(err));
+  console.error(err instanceof Error ? err.message : String(err));
   console.error(USAGE);
   process.exit(2);
 }

@@ -8,25 +8,11 @@
  * progress on stderr. See docs/benchmarks/scale.md.
  */
 import { parseArgs } from 'node:util';
+import { intFlag } from '../support/flags';
 import { runScale, type ScaleOptions } from './run';
 
 const usage =
   'usage: npx tsx bench/scale --nodes N --pods-per-node P [--replicas R] [--processes K] [--start-per-second S] [--churn-per-second C] [--churn-seconds T] [--phase-timeout-seconds W] [--no-storm]';
-
-/** A flag the user got wrong: exit code 2 and the usage line. */
-class UsageError extends Error {}
-
-function intFlag(values: Record<string, unknown>, name: string, fallback: number | undefined, min: number): number {
-  const raw = values[name];
-  if (raw === undefined) {
-    if (fallback === undefined) throw new UsageError(`--${name} is required`);
-    return fallback;
-  }
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`--${name} must be an integer >= ${min}, got "${String(raw)}"`);
-  return n;
-}
 
 async function main(): Promise<number> {
   let values: Record<string, unknown>;
