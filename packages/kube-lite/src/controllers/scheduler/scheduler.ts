@@ -41,8 +41,6 @@ interface State {
   cache: NodeCache;
   /** Pending pods that fit nowhere: the message last written and when to try again. */
   unschedulable: Map<string, Unschedulable>;
-  /** Nodes whose shape or free capacity changed since the pending pods were last looked at. */
-  changedNodes: Set<string>;
   nextStart: number;
 }
 
@@ -61,7 +59,9 @@ function fitsAChangedNode(state: State, key: string, changed: readonly string[])
   try {
     facts = podFacts(pod);
   } catch {
-    return false; // an invalid request fits nowhere until the pod changes
+    // An invalid request fits nowhere until the pod changes. This runs in a timer, where a
+    // throw would end the process; schedulePod reports anything else when the pod is synced.
+    return false;
   }
   for (const name of changed) {
     const info = state.cache.nodes.get(name);
@@ -74,24 +74,19 @@ export function scheduler(): Controller {
   return defineController('scheduler', (api, informers, queue) => {
     const nodes = informers.informer(NODES);
     const pods = informers.informer(PODS);
-    const state: State = {
-      api,
-      pods,
-      cache: new NodeCache(),
-      unschedulable: new Map(),
-      changedNodes: new Set(),
-      nextStart: 0,
-    };
+    const state: State = { api, pods, cache: new NodeCache(), unschedulable: new Map(), nextStart: 0 };
     for (const node of nodes.list()) state.cache.onNode('ADDED', node);
     for (const pod of pods.list()) state.cache.onPod('ADDED', pod);
     let retryTimer: NodeJS.Timeout | undefined;
+    // Nodes whose shape or free capacity changed since the pending pods were last looked at.
+    const changedNodes = new Set<string>();
     const nodeChanged = (name: string): void => {
       if (state.unschedulable.size === 0) return;
-      state.changedNodes.add(name);
+      changedNodes.add(name);
       retryTimer ??= setTimeout(() => {
         retryTimer = undefined;
-        const changed = [...state.changedNodes];
-        state.changedNodes.clear();
+        const changed = [...changedNodes];
+        changedNodes.clear();
         const now = Date.now();
         for (const [key, u] of state.unschedulable)
           if (fitsAChangedNode(state, key, changed)) queue.addAfter(key, u.lastAttemptMs + backoffMs(u.attempts) - now);
