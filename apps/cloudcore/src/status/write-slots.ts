@@ -1,9 +1,11 @@
 /**
- * A replica-wide bound on status writes in flight, handed out in arrival
- * order. Each node's pipeline may have a few writes going, but 10,000 nodes
- * reporting at once would otherwise put 80,000 requests in the HTTP pool's
- * queue, each holding its body and socket bookkeeping; waiting here costs a
- * callback, and the statuses stay coalesced in their pipelines meanwhile.
+ * A bound on API calls in flight, handed out in arrival order. The status
+ * module holds one for the replica's status writes: each node's pipeline may
+ * have a few writes going, but 10,000 nodes reporting at once would otherwise
+ * put 80,000 requests in the HTTP pool's queue, each holding its body and
+ * socket bookkeeping; waiting here costs a callback, and the statuses stay
+ * coalesced in their pipelines meanwhile. Node Ready checks (keepalive.ts)
+ * take a smaller one of their own.
  */
 export class WriteSlots {
   #free: number;
