@@ -79,9 +79,20 @@ export class Replica {
 
   /** user + system CPU, ms. */
   cpuMs(): number {
-    const fields = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+    return processCpuMs(this.process.pid);
   }
+}
+
+/** user + system CPU of a process, ms; 0 once it is gone. */
+function processCpuMs(pid: number | undefined): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const fields = stat.split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
 }
 
 /** KEDGE_SCALE_CPU_PROF=DIR: replicas and hollow-node processes write a V8 CPU profile there when they exit. */
@@ -98,6 +109,8 @@ export interface Cluster {
   /** Where edges dial: a replica, or the balancer. */
   readonly edgePort: number;
   readonly balancer?: TcpBalancer;
+  /** The embedded API server's CPU, ms; 0 with E2E_KUBECONFIG (not ours to measure). */
+  apiServerCpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -197,6 +210,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     replicas,
     edgePort: balancer?.port ?? replicas[0]!.port,
     balancer,
+    apiServerCpuMs: () => (lite ? processCpuMs(lite.process.pid) : 0),
     async stop() {
       await balancer?.close();
       await Promise.allSettled(replicas.map((r) => r.process.kill('SIGTERM', 10_000)));

@@ -28,7 +28,11 @@ import { SimulatedRuntime } from '@kedge/edgecore/src/runtime';
 
 /** Warnings and errors of this process's hollow nodes, counted by message: why nodes dropped or redialled. */
 const warnings = new Map<string, number>();
-const tally = (msg: string): void => void warnings.set(msg, (warnings.get(msg) ?? 0) + 1);
+const tally = (msg: string, fields?: Record<string, unknown>): void => {
+  // A dead-peer close says which rule fired: an unanswered ping, or silence past the limit.
+  const key = fields?.pingUnanswered === true ? `${msg} (ping unanswered)` : msg;
+  warnings.set(key, (warnings.get(key) ?? 0) + 1);
+};
 const tallyLogger: Logger = {
   debug: () => {},
   info: () => {},
@@ -57,6 +61,8 @@ export interface EdgeAgentShared {
   readonly dir: string;
   /** wss://host:port/v1/connect (a balancer's address with several replicas). */
   readonly url: string;
+  /** Offer permessage-deflate, as edgecore does by default. */
+  readonly compression: boolean;
 }
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -153,6 +159,7 @@ function edgeAgent(
       keyFile: files.keyFile,
       proxy: '',
       limits: files.limits,
+      deflate: shared.compression,
     }),
   });
   const reporter = new NodeReporter({

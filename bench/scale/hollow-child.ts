@@ -9,6 +9,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HollowFleet, joinHollowNodes } from '@kedge/testkit';
 import { CountingRuntime, edgecoreAgentFactory, warningTally } from './edge-agent';
 import type { ChildConfig, ChildStats, ToChild, ToParent } from './messages';
@@ -18,6 +19,9 @@ let fleet: HollowFleet | undefined;
 let runtime: CountingRuntime | undefined;
 let mark: number[] = [];
 let lastCpu = process.cpuUsage();
+// How late this process runs its timers: a starved hollow process reads its sockets late too.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 
 async function start(config: ChildConfig): Promise<void> {
   const t0 = performance.now();
@@ -32,7 +36,10 @@ async function start(config: ChildConfig): Promise<void> {
   const joinMs = Math.round(performance.now() - t0);
   runtime = new CountingRuntime();
   const dir = mkdtempSync(join(tmpdir(), 'kedge-hollow-'));
-  const factory = edgecoreAgentFactory({ runtime, dir, url: config.url }, identities[0]!);
+  const factory = edgecoreAgentFactory(
+    { runtime, dir, url: config.url, compression: config.compression },
+    identities[0]!,
+  );
   fleet = new HollowFleet({ identities, agentFactory: factory, startPerSecond: config.startPerSecond });
   send({ type: 'started', joinMs });
   await fleet.start();
@@ -47,14 +54,17 @@ function stats(): ChildStats {
   });
   const cpu = process.cpuUsage(lastCpu);
   lastCpu = process.cpuUsage();
-  return {
+  const result = {
     ...f.stats(),
     syncedSinceMark,
     containerStarts: runtime?.containerStarts ?? 0,
     rssBytes: process.memoryUsage().rss,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    loopDelayMaxMs: Math.round(loopDelay.max / 1e6),
     warnings: warningTally(),
   };
+  loopDelay.reset();
+  return result;
 }
 
 process.on('message', (message: ToChild) => {

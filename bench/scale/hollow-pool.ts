@@ -77,6 +77,7 @@ export class HollowPool {
       containerStarts: sum((s) => s.containerStarts),
       rssBytes: sum((s) => s.rssBytes),
       cpuMs: sum((s) => s.cpuMs),
+      loopDelayMaxMs: Math.max(0, ...all.map((s) => s.loopDelayMaxMs)),
       warnings: sumCounts(all.map((s) => s.warnings)),
     };
   }

@@ -1,7 +1,7 @@
 /**
  * Scale benchmark: `npx tsx bench/scale --nodes N --pods-per-node P [--replicas R]
  * [--processes K] [--start-per-second S] [--churn-per-second C] [--churn-seconds T]
- * [--phase-timeout-seconds W] [--no-storm]`.
+ * [--phase-timeout-seconds W] [--no-storm] [--no-compression]`.
  * Starts kube-lite (or uses E2E_KUBECONFIG), R cloudcore replicas and N
  * hollow edge nodes (edgecore's real hub client, store and pod manager on a
  * simulated runtime) in K processes; prints one JSON line on stdout,
@@ -12,7 +12,7 @@ import { intFlag } from '../support/flags';
 import { runScale, type ScaleOptions } from './run';
 
 const usage =
-  'usage: npx tsx bench/scale --nodes N --pods-per-node P [--replicas R] [--processes K] [--start-per-second S] [--churn-per-second C] [--churn-seconds T] [--phase-timeout-seconds W] [--no-storm]';
+  'usage: npx tsx bench/scale --nodes N --pods-per-node P [--replicas R] [--processes K] [--start-per-second S] [--churn-per-second C] [--churn-seconds T] [--phase-timeout-seconds W] [--no-storm] [--no-compression]';
 
 async function main(): Promise<number> {
   let values: Record<string, unknown>;
@@ -29,6 +29,7 @@ async function main(): Promise<number> {
         'churn-seconds': { type: 'string' },
         'phase-timeout-seconds': { type: 'string' },
         'no-storm': { type: 'boolean', default: false },
+        'no-compression': { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -43,6 +44,7 @@ async function main(): Promise<number> {
       churnSeconds: intFlag(values, 'churn-seconds', 20, 1),
       phaseTimeoutMs: intFlag(values, 'phase-timeout-seconds', 600, 10) * 1000,
       storm: !values['no-storm'],
+      compression: !values['no-compression'],
       kubeconfig: process.env.E2E_KUBECONFIG || undefined,
       log: (message: string, fields: Record<string, unknown> = {}) =>
         process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), msg: message, ...fields })}\n`),

@@ -10,6 +10,8 @@ export interface ChildConfig {
   /** wss://…/v1/connect the nodes dial. */
   readonly url: string;
   readonly startPerSecond: number;
+  /** Edges offer permessage-deflate. */
+  readonly compression: boolean;
 }
 
 export interface ChildStats extends HollowFleetStats {
@@ -20,6 +22,8 @@ export interface ChildStats extends HollowFleetStats {
   readonly rssBytes: number;
   /** CPU used since the previous stats answer, ms. */
   readonly cpuMs: number;
+  /** The longest event-loop delay since the previous stats answer, ms. */
+  readonly loopDelayMaxMs: number;
   /** The nodes' hub client warnings so far, by message (why they dropped or redialled). */
   readonly warnings: Readonly<Record<string, number>>;
 }

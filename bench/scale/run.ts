@@ -24,6 +24,8 @@ export interface ScaleOptions {
   churnSeconds?: number;
   /** Kill and restart every replica at the end. Default true. */
   storm?: boolean;
+  /** Edges offer permessage-deflate, as edgecore does. Default true. */
+  compression?: boolean;
   /** Default: start kube-lite. */
   kubeconfig?: string;
   /** Longest wait of each phase, ms. Default 600,000. */
@@ -79,6 +81,25 @@ const sumMemory = async (c: Cluster) => {
 };
 const sumCpu = (c: Cluster) => c.replicas.reduce((a, r) => a + r.cpuMs(), 0);
 
+/**
+ * CPU of each part since the previous call, in percent of one core: where a
+ * slow phase spends the machine. Hollow CPU comes from the pool's stats, which
+ * already count from their previous answer.
+ */
+function cpuShares(c: Cluster): (hollowCpuMs: number) => { apiServer: number; cloudcore: number; hollow: number } {
+  let at = Date.now();
+  let api = c.apiServerCpuMs();
+  let cloud = sumCpu(c);
+  return (hollowCpuMs) => {
+    const now = Date.now();
+    const [api1, cloud1] = [c.apiServerCpuMs(), sumCpu(c)];
+    const pct = (ms: number) => Math.round((ms / Math.max(1, now - at)) * 100);
+    const shares = { apiServer: pct(api1 - api), cloudcore: pct(cloud1 - cloud), hollow: pct(hollowCpuMs) };
+    [at, api, cloud] = [now, api1, cloud1];
+    return shares;
+  };
+}
+
 export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   const log = options.log ?? (() => undefined);
   const timeoutMs = options.phaseTimeoutMs ?? 600_000;
@@ -114,6 +135,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       labels: { [FLEET_LABEL]: fleet },
       url,
       startPerSecond: Math.max(1, Math.round((options.startPerSecond ?? 100) / processes)),
+      compression: options.compression ?? true,
     }));
     const { joinMs } = await pool.start(configs);
     log('joined', { nodes, joinMs });
@@ -132,11 +154,12 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
 
     const rolloutAt = Date.now();
     const pods = await applyWorkload(cluster.kube, fleet, nodes, podsPerNode);
+    const cpuShare = cpuShares(cluster);
     // A rollout that outlasts the phase timeout is reported as it stands, not thrown away.
     const complete = await waitFor(
       async () => {
         const s = watch.podsSince(rolloutAt);
-        const { connected, warnings } = await pool.stats();
+        const { connected, warnings, cpuMs: hollowCpuMs, loopDelayMaxMs } = await pool.stats();
         const scheduling = watch.schedulingSince(rolloutAt);
         log('rollout', {
           pods: s.total,
@@ -145,6 +168,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
           expected: pods,
           connected,
           apiReady: watch.readyNodes.size,
+          cpuPercent: cpuShare(hollowCpuMs),
+          hollowLoopDelayMaxMs: loopDelayMaxMs,
           edgeWarnings: warnings,
         });
         return s.running >= pods;

@@ -65,6 +65,32 @@ describe('SimulatedRuntime', () => {
     });
   });
 
+  it('lists one node of a runtime shared by many, until its containers are removed', async () => {
+    const rt = new SimulatedRuntime();
+    const sandbox = (podUid: string, nodeName: string) =>
+      rt.createSandbox({
+        name: `sb-${podUid}`,
+        image: 'any:1',
+        labels: labels(podUid, 'sandbox', nodeName),
+        hostname: 'p',
+        hostNetwork: false,
+        ports: [],
+      });
+    const a1 = await sandbox('a1', 'node-a');
+    await sandbox('a2', 'node-a');
+    const b1 = await sandbox('b1', 'node-b');
+    const podsOf = async (nodeName: string, podUid?: string) =>
+      (await rt.listContainers({ nodeName, podUid })).map((c) => c.labels.podUid).sort();
+    expect(await podsOf('node-a')).toEqual(['a1', 'a2']);
+    expect(await podsOf('node-b')).toEqual(['b1']);
+    // A pod uid asked of the wrong node is not there.
+    expect(await podsOf('node-a', 'b1')).toEqual([]);
+    await rt.removeContainer(a1);
+    await rt.removeContainer(b1);
+    expect(await podsOf('node-a')).toEqual(['a2']);
+    expect(await podsOf('node-b')).toEqual([]);
+  });
+
   it('fails configured images at start, refuses absent images, never pulls', async () => {
     const rt = new SimulatedRuntime({ presentImages: ['ok:1', 'bad:1'], failingImages: ['bad:1'] });
     expect(await rt.inspectImage('absent:1')).toBeUndefined();

@@ -45,8 +45,12 @@ const now = (): string => new Date().toISOString();
 export class SimulatedRuntime implements ContainerRuntime {
   private readonly containers = new Map<string, SimContainer>();
   private readonly names = new Map<string, string>();
-  /** Container ids by pod uid: listing one pod stays cheap with thousands of containers. */
+  /**
+   * Container ids by pod uid and by node: listing one pod or one node stays
+   * cheap when thousands of simulated nodes share the runtime.
+   */
   private readonly byPod = new Map<string, Set<string>>();
+  private readonly byNode = new Map<string, Set<string>>();
   private readonly listeners = new Map<string, Set<(event: RuntimeEvent) => void>>();
   private readonly present?: Set<string>;
   private readonly failing: Set<string>;
@@ -131,9 +135,8 @@ export class SimulatedRuntime implements ContainerRuntime {
     if (entry.info.state.status === 'running') this.finish(entry, 137);
     this.containers.delete(id);
     this.names.delete(entry.info.name);
-    const pod = this.byPod.get(entry.info.labels.podUid);
-    pod?.delete(id);
-    if (pod?.size === 0) this.byPod.delete(entry.info.labels.podUid);
+    unindex(this.byPod, entry.info.labels.podUid, id);
+    unindex(this.byNode, entry.node, id);
     this.emit(entry, 'destroy');
   }
 
@@ -144,7 +147,7 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   async listContainers(filter: { nodeName: string; podUid?: string }): Promise<ContainerSummary[]> {
     const out: ContainerSummary[] = [];
-    const ids = filter.podUid ? (this.byPod.get(filter.podUid) ?? []) : this.containers.keys();
+    const ids = (filter.podUid ? this.byPod.get(filter.podUid) : this.byNode.get(filter.nodeName)) ?? [];
     for (const id of ids) {
       const { info, node } = this.containers.get(id) as SimContainer;
       if (node === filter.nodeName) out.push({ id, labels: info.labels, status: info.state.status });
@@ -191,9 +194,8 @@ export class SimulatedRuntime implements ContainerRuntime {
     };
     this.containers.set(id, { info, node: spec.labels.nodeName });
     this.names.set(name, id);
-    let pod = this.byPod.get(spec.labels.podUid);
-    if (!pod) this.byPod.set(spec.labels.podUid, (pod = new Set()));
-    pod.add(id);
+    index(this.byPod, spec.labels.podUid, id);
+    index(this.byNode, spec.labels.nodeName, id);
     return id;
   }
 
@@ -220,4 +222,16 @@ export class SimulatedRuntime implements ContainerRuntime {
     const n = this.nextIp++;
     return `10.${this.octet}.${(n >> 8) & 255}.${n & 255}`;
   }
+}
+
+function index(by: Map<string, Set<string>>, key: string, id: string): void {
+  let ids = by.get(key);
+  if (!ids) by.set(key, (ids = new Set()));
+  ids.add(id);
+}
+
+function unindex(by: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = by.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) by.delete(key);
 }
