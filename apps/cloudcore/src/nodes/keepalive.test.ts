@@ -73,6 +73,39 @@ describe('keepNodeAlive', () => {
     leave();
   }, 20_000);
 
+  it('keeps renewing while the Ready check after a gap waits for the API', async () => {
+    const { node, session, leave } = await connectedNode('edge-checking');
+    let stall: Promise<void> | undefined = new Promise<void>((resolve) => setTimeout(resolve, 1_200));
+    let renewals = 0;
+    const countingPatch: MergePatch = async (path, body) => {
+      await stall;
+      renewals++;
+      return patch(path, body);
+    };
+    // The Node read of the Ready check never answers.
+    const stuckCore = new Proxy(core, {
+      get: (target, key, receiver) =>
+        key === 'readNode' ? () => new Promise<never>(() => undefined) : Reflect.get(target, key, receiver),
+    });
+    keepNodeAlive(
+      {
+        coordination,
+        core: stuckCore,
+        lease: { durationSeconds: 1, renewIntervalMs: 100 },
+        log: silentLogger,
+        patch: countingPatch,
+      },
+      session,
+      node,
+    );
+    await new Promise((r) => setTimeout(r, 1_300)); // the first renewal took longer than the Lease lasts
+    stall = undefined;
+    const before = renewals;
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(renewals - before).toBeGreaterThanOrEqual(3);
+    leave();
+  }, 20_000);
+
   it('leaves Ready alone while renewals keep up', async () => {
     const { node, session, leave } = await connectedNode('edge-steady');
     keepNodeAlive(

@@ -56,29 +56,38 @@ export function keepNodeAlive(deps: KeepaliveDeps, session: EdgeSession, node: V
   const lapseMs = deps.lease.durationSeconds * 1000;
   let renewedAt = Date.now();
   let checkReady = false;
+  let checking = false;
   let busy = false;
+  // The check runs beside the renewals, never in their way: a renewal waiting for it would
+  // let the Lease lapse again, and with it more nodes would need checks.
+  const checkReadyAgain = (gapMs: number): void => {
+    checking = true;
+    restoreReady(deps.core, name)
+      .then((restored) => {
+        checkReady = false;
+        if (restored)
+          deps.log.info('node was marked not Ready while its Lease renewals were late; marked Ready again', {
+            node: name,
+            gapMs,
+          });
+      })
+      .catch((err: unknown) => {
+        deps.log.warn('marking the node Ready again failed; trying with the next renewal', {
+          node: name,
+          error: errorMessage(err),
+        });
+      })
+      .finally(() => (checking = false));
+  };
   const timer = setInterval(() => {
     if (busy) return; // a slow API: skip a beat rather than pile up writes
     busy = true;
     renewLease(deps.coordination, deps.core, owner, deps.lease, deps.patch)
-      .then(async () => {
+      .then(() => {
         const gapMs = Date.now() - renewedAt;
         renewedAt = Date.now();
         if (gapMs > lapseMs) checkReady = true;
-        if (!checkReady || session.signal.aborted) return;
-        try {
-          if (await restoreReady(deps.core, name))
-            deps.log.info('node was marked not Ready while its Lease renewals were late; marked Ready again', {
-              node: name,
-              gapMs,
-            });
-          checkReady = false;
-        } catch (err) {
-          deps.log.warn('marking the node Ready again failed; trying with the next renewal', {
-            node: name,
-            error: errorMessage(err),
-          });
-        }
+        if (checkReady && !checking && !session.signal.aborted) checkReadyAgain(gapMs);
       })
       .catch((err: unknown) => {
         if (!session.signal.aborted)
