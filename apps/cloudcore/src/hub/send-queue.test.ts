@@ -1,8 +1,9 @@
 import type { FramePayload } from '@kedge/protocol';
 import { describe, expect, it } from 'vitest';
+import { FrameSlots } from './frame-slots';
 import { KeyedSendQueue } from './send-queue';
 
-function harness(maxInFlight: number, highWaterBytes = 1000) {
+function harness(maxInFlight: number, highWaterBytes = 1000, slots?: FrameSlots) {
   const state = {
     version: new Map<string, number>(),
     buffered: 0,
@@ -15,6 +16,7 @@ function harness(maxInFlight: number, highWaterBytes = 1000) {
     maxInFlight,
     highWaterBytes,
     bufferedAmount: () => state.buffered,
+    slots,
     write: (payload, onWritten) => {
       const p = payload as { name: string; resourceVersion: string };
       const id = nextId++;
@@ -85,5 +87,37 @@ describe('KeyedSendQueue', () => {
     queue.mark('gone');
     expect(state.written).toHaveLength(0);
     expect(queue.stats()).toEqual({ queued: 0, inFlight: 0 });
+  });
+
+  it('shares the replica frame slots: nodes take turns, each holds a few, and close gives them back', () => {
+    const slots = new FrameSlots(6);
+    const a = harness(100, 1000, slots);
+    const b = harness(100, 1000, slots);
+    const c = harness(100, 1000, slots);
+    const load = (h: ReturnType<typeof harness>, prefix: string) => {
+      for (let i = 0; i < 10; i++) {
+        h.state.version.set(`${prefix}${i}`, 1);
+        h.queue.mark(`${prefix}${i}`);
+      }
+    };
+    load(a, 'a');
+    // One node holds at most 4 frames not yet written, however many slots are free.
+    expect(a.state.written).toHaveLength(4);
+    load(b, 'b');
+    expect(b.state.written).toHaveLength(2);
+    expect(slots.inUse).toBe(6);
+    load(c, 'c');
+    expect(c.state.written).toHaveLength(0);
+    expect(slots.waiting).toBe(2);
+    // a's frames are written: the freed slots go to b and c first, then back to a.
+    // a's four frames are written: the freed slots go round b, c and a in turn, and b
+    // stops at its four.
+    a.flush();
+    expect([a, b, c].map((h) => h.state.written.length)).toEqual([5, 4, 1]);
+    expect(slots.waiting).toBe(2);
+    // Closing a gives back the slot of the frame it never saw written; c waited longest.
+    a.queue.close();
+    expect(c.state.written).toHaveLength(2);
+    expect(slots.inUse).toBe(6);
   });
 });

@@ -4,9 +4,11 @@
  * changed ten times while queued goes out once, as its latest state), at most
  * `maxInFlight` frames wait for acks, and nothing is written while the
  * socket holds more than `highWaterBytes`. A slow node thus stalls only
- * itself, and its memory is bounded by the objects bound to it.
+ * itself, and its memory is bounded by the objects bound to it. With `slots`,
+ * each frame also holds one of the replica's FrameSlots until it is written.
  */
 import type { FramePayload } from '@kedge/protocol';
+import type { FrameSlots } from './frame-slots';
 import type { ObjectSource } from './registry';
 
 export interface SendQueueOptions {
@@ -17,7 +19,17 @@ export interface SendQueueOptions {
   readonly bufferedAmount: () => number;
   /** Writes one frame, returns its id, calls `onWritten` once the bytes left for the socket. */
   readonly write: (payload: FramePayload, onWritten: () => void) => number;
+  /** The replica's bound on frames being written (frame-slots.ts); none when absent. */
+  readonly slots?: FrameSlots;
 }
+
+const NO_SLOT = (): void => undefined;
+/**
+ * Frame slots one node may hold: enough to keep its link busy, few enough
+ * that nodes whose sockets stall (a slow link, a dead peer not yet noticed)
+ * cannot hold the replica's slots between them.
+ */
+const SLOTS_PER_NODE = 4;
 
 interface InFlight {
   readonly key: string;
@@ -30,7 +42,14 @@ export class KeyedSendQueue {
   private source: ObjectSource | undefined;
   private pumping = false;
   private closed = false;
-  private readonly onWritten = () => this.pump();
+  /** Queued for a frame slot: the grant restarts the pump. */
+  private waitingForSlot = false;
+  /** Slots of frames not yet written, given back on close in case ws never calls back. */
+  private readonly held = new Set<() => void>();
+  private readonly onGranted = (release: () => void) => {
+    this.waitingForSlot = false;
+    this.pump(release);
+  };
 
   constructor(private readonly options: SendQueueOptions) {}
 
@@ -64,28 +83,48 @@ export class KeyedSendQueue {
     this.closed = true;
     this.dirty.clear();
     this.inFlight.clear();
+    for (const release of this.held) release();
+    this.held.clear();
   }
 
-  private pump(): void {
-    if (this.pumping || this.closed || !this.source) return;
+  /** `granted`: a frame slot handed over by FrameSlots, used first or given back. */
+  private pump(granted?: () => void): void {
+    if (this.pumping || this.closed || !this.source || (this.waitingForSlot && !granted)) return granted?.();
     this.pumping = true;
     try {
-      const { maxInFlight, highWaterBytes, bufferedAmount, write } = this.options;
+      const { maxInFlight, highWaterBytes, bufferedAmount, write, slots } = this.options;
       while (
         this.dirty.size > 0 &&
         this.inFlight.size < maxInFlight &&
         bufferedAmount() < highWaterBytes &&
+        this.held.size < SLOTS_PER_NODE &&
         !this.closed
       ) {
+        const release = granted ?? (slots ? slots.tryTake() : NO_SLOT);
+        granted = undefined;
+        if (!release) {
+          this.waitingForSlot = true;
+          slots!.whenFree(this.onGranted);
+          return;
+        }
         const key = this.dirty.values().next().value as string;
         this.dirty.delete(key);
         const produced = this.source.produce(key);
-        if (!produced) continue;
-        const id = write(produced.payload, this.onWritten);
+        if (!produced) {
+          release();
+          continue;
+        }
+        this.held.add(release);
+        const id = write(produced.payload, () => {
+          this.held.delete(release);
+          release();
+          this.pump();
+        });
         if (produced.needsAck) this.inFlight.set(id, { key, payload: produced.payload });
       }
     } finally {
       this.pumping = false;
+      granted?.();
     }
   }
 }

@@ -13,6 +13,7 @@ import { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import { withDefaults } from '@kedge/protocol';
 import type { CloudContext, ServerTls } from '../context';
 import { errorMessage } from '../errors';
+import { FrameSlots } from './frame-slots';
 import { HandshakeBusyError, HandshakeGate } from './gate';
 import { peerIdentity } from './identity';
 import { noticeWhileQueued } from './queued-notice';
@@ -32,6 +33,12 @@ const TLS_SESSION_LIFETIME_SECONDS = 24 * 3600;
 /** permessage-deflate window (2^12 = 4 KiB) each way, and the compressor's memory level. */
 const DEFLATE_WINDOW_BITS = 12;
 const DEFLATE_MEM_LEVEL = 5;
+/**
+ * Object frames the replica hands to WebSockets before earlier ones are
+ * written (frame-slots.ts): the most that can stand in ws's zlib queue
+ * ahead of a ping's pong or an incoming status.
+ */
+const FRAME_SLOTS = 1024;
 
 /** permessage-deflate as the hub offers it to edges. */
 export const EDGE_DEFLATE_OPTIONS: PerMessageDeflateOptions = {
@@ -99,7 +106,14 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
   const { config, metrics, log } = ctx;
   const tls = await ctx.serverTls.promise;
   const limits = withDefaults();
-  const deps: SessionDeps = { config, limits, registry: ctx.sessions, metrics, log: log.child('session') };
+  const deps: SessionDeps = {
+    config,
+    limits,
+    registry: ctx.sessions,
+    metrics,
+    log: log.child('session'),
+    frameSlots: new FrameSlots(FRAME_SLOTS),
+  };
   const gate = new HandshakeGate({
     maxConcurrent: config.maxConcurrentHandshakes,
     queueSize: config.handshakeQueueSize,

@@ -22,6 +22,7 @@ import type { CloudMetrics } from '../metrics/registry';
 import { WS_CLOSE_CODES, closeReason } from './close-codes';
 import { releaseIdleCompression } from './idle-compression';
 import type { EdgeSession, ObjectSource, SessionRegistry } from './registry';
+import type { FrameSlots } from './frame-slots';
 import { KeyedSendQueue } from './send-queue';
 
 /**
@@ -42,6 +43,8 @@ export interface SessionDeps {
   readonly registry: SessionRegistry;
   readonly metrics: CloudMetrics;
   readonly log: Logger;
+  /** The replica's bound on object frames being written; none in tests that do not need one. */
+  readonly frameSlots?: FrameSlots;
 }
 
 export class NodeSession implements EdgeSession {
@@ -72,6 +75,7 @@ export class NodeSession implements EdgeSession {
       highWaterBytes: deps.config.sendHighWaterBytes,
       bufferedAmount: () => ws.bufferedAmount,
       write: (payload, onWritten) => this.write(payload, onWritten),
+      slots: deps.frameSlots,
     });
   }
 
