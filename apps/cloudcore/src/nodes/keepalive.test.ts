@@ -13,6 +13,7 @@ import { eventually } from '../testing/test-edge';
 import { keepNodeAlive } from './keepalive';
 import { renewLease } from './lease';
 import { ensureNode, isReady, writeNodeStatus } from './node-object';
+import { WriteSlots } from '../status/write-slots';
 
 let dir: string;
 let kubeLite: KubeLite;
@@ -104,6 +105,39 @@ describe('keepNodeAlive', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(renewals - before).toBeGreaterThanOrEqual(3);
     leave();
+  }, 20_000);
+
+  it('stamps a renewal when it gets a connection slot, not when it starts waiting for one', async () => {
+    const first = await connectedNode('edge-slot-a');
+    const second = await connectedNode('edge-slot-b');
+    const stamped: { node: string; at: number; renewTime: number }[] = [];
+    const slowPatch: MergePatch = async (path, body) => {
+      const node = path.split('/').pop()!;
+      const renewTime = Date.parse(String((body as { spec: { renewTime: unknown } }).spec.renewTime));
+      stamped.push({ node, at: Date.now(), renewTime });
+      await new Promise((r) => setTimeout(r, 1_500)); // a busy API server
+      return patch(path, body);
+    };
+    // One slot: the second node's renewal waits for the first's.
+    const deps = {
+      coordination,
+      core,
+      lease: { durationSeconds: 10, renewIntervalMs: 100 },
+      log: silentLogger,
+      patch: slowPatch,
+      renewSlots: new WriteSlots(1),
+    };
+    keepNodeAlive(deps, first.session, first.node);
+    keepNodeAlive(deps, second.session, second.node);
+    await eventually(async () => stamped.find((s) => s.node === 'edge-slot-b'), 5_000, 'second renewal');
+    first.leave();
+    second.leave();
+    // renewTime has whole seconds: a stamp made at the send is less than one old; one made
+    // before waiting for the first node's 1.5 s renewal is older.
+    for (const s of stamped) expect(s.at - s.renewTime).toBeLessThan(1_200);
+    // ...and the second waited for the slot rather than in the connection pool's queue.
+    const [a, b] = ['edge-slot-a', 'edge-slot-b'].map((n) => stamped.find((s) => s.node === n)!);
+    expect(Math.abs(b!.at - a!.at)).toBeGreaterThanOrEqual(1_400);
   }, 20_000);
 
   it('leaves Ready alone while renewals keep up', async () => {

@@ -9,6 +9,11 @@
  * node status (up to five minutes): schedulers keep away from it meanwhile.
  * So the first renewal after such a gap reads the Node and, if it is not
  * Ready, writes Ready=True again, as a kubelet's status loop would.
+ *
+ * A renewal takes one of `renewSlots` (as many as the API connections kept
+ * for renewals) before it is stamped: a renewal stamped first and then
+ * queued for a connection arrives with a renewTime as old as its wait, and
+ * with thousands queued that wait outlasted the Lease.
  */
 import type { CoordinationV1Api, CoreV1Api, V1Node } from '@kubernetes/client-node';
 import { errorMessage } from '../errors';
@@ -16,6 +21,7 @@ import type { EdgeSession } from '../hub';
 import type { Logger } from '../log';
 import type { MergePatch } from '../merge-patch';
 import { renewLease, type LeaseOptions } from './lease';
+import { LANE_SOCKETS } from '../kubeconfig';
 import { WriteSlots } from '../status/write-slots';
 import { isReady, writeNodeStatus } from './node-object';
 
@@ -45,6 +51,20 @@ export interface KeepaliveDeps {
   readonly log: Logger;
   /** Renewals without the generated client, when the API allows it. */
   readonly patch?: MergePatch;
+  /** Renewals in flight, replica-wide. Default: one per heartbeat API connection. */
+  readonly renewSlots?: WriteSlots;
+}
+
+const renewSlots = new WriteSlots(LANE_SOCKETS.heartbeat);
+
+async function renewWhenSlotFree(deps: KeepaliveDeps, owner: V1Node, signal: AbortSignal): Promise<void> {
+  const release = await (deps.renewSlots ?? renewSlots).acquire();
+  try {
+    if (signal.aborted) return; // the node left while its renewal waited
+    await renewLease(deps.coordination, deps.core, owner, deps.lease, deps.patch);
+  } finally {
+    release();
+  }
 }
 
 export function keepNodeAlive(deps: KeepaliveDeps, session: EdgeSession, node: V1Node): void {
@@ -82,7 +102,7 @@ export function keepNodeAlive(deps: KeepaliveDeps, session: EdgeSession, node: V
   const timer = setInterval(() => {
     if (busy) return; // a slow API: skip a beat rather than pile up writes
     busy = true;
-    renewLease(deps.coordination, deps.core, owner, deps.lease, deps.patch)
+    renewWhenSlotFree(deps, owner, session.signal)
       .then(() => {
         const gapMs = Date.now() - renewedAt;
         renewedAt = Date.now();

@@ -4,8 +4,8 @@
  * have a few writes going, but 10,000 nodes reporting at once would otherwise
  * put 80,000 requests in the HTTP pool's queue, each holding its body and
  * socket bookkeeping; waiting here costs a callback, and the statuses stay
- * coalesced in their pipelines meanwhile. Node Ready checks (keepalive.ts)
- * take a smaller one of their own.
+ * coalesced in their pipelines meanwhile. Node Lease renewals and Ready
+ * checks (keepalive.ts) take ones of their own.
  */
 export class WriteSlots {
   #free: number;
