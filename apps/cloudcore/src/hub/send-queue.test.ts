@@ -89,6 +89,17 @@ describe('KeyedSendQueue', () => {
     expect(queue.stats()).toEqual({ queued: 0, inFlight: 0 });
   });
 
+  it('holds at most four frames not yet written per node, with or without replica slots', () => {
+    const { queue, state, flush } = harness(100);
+    for (let i = 0; i < 10; i++) {
+      state.version.set(`k${i}`, 1);
+      queue.mark(`k${i}`);
+    }
+    expect(state.written).toHaveLength(4);
+    flush();
+    expect(state.written).toHaveLength(8);
+  });
+
   it('shares the replica frame slots: nodes take turns, each holds a few, and close gives them back', () => {
     const slots = new FrameSlots(6);
     const a = harness(100, 1000, slots);
@@ -109,7 +120,6 @@ describe('KeyedSendQueue', () => {
     load(c, 'c');
     expect(c.state.written).toHaveLength(0);
     expect(slots.waiting).toBe(2);
-    // a's frames are written: the freed slots go to b and c first, then back to a.
     // a's four frames are written: the freed slots go round b, c and a in turn, and b
     // stops at its four.
     a.flush();

@@ -23,7 +23,6 @@ export interface SendQueueOptions {
   readonly slots?: FrameSlots;
 }
 
-const NO_SLOT = (): void => undefined;
 /**
  * Frame slots one node may hold: enough to keep its link busy, few enough
  * that nodes whose sockets stall (a slow link, a dead peer not yet noticed)
@@ -100,7 +99,8 @@ export class KeyedSendQueue {
         this.held.size < SLOTS_PER_NODE &&
         !this.closed
       ) {
-        const release = granted ?? (slots ? slots.tryTake() : NO_SLOT);
+        // Without replica slots each frame still gets its own release, so the per-node bound holds.
+        const release = granted ?? (slots ? slots.tryTake() : () => undefined);
         granted = undefined;
         if (!release) {
           this.waitingForSlot = true;
