@@ -21,7 +21,7 @@ const cm = (name: string, rv: string, data: Record<string, string> = { a: 'b' })
   data,
 });
 
-/** A session whose queue writes into `sent` and acks everything at once. */
+/** A session whose queue writes into `sent`, its socket taking every byte at once, and acks everything at once. */
 function fakeSession(node: string) {
   const sent: FramePayload[] = [];
   let source: ObjectSource | undefined;
@@ -31,9 +31,10 @@ function fakeSession(node: string) {
     maxInFlight: 2,
     highWaterBytes: 1 << 20,
     bufferedAmount: () => 0,
-    write: (payload) => {
+    write: (payload, onWritten) => {
       sent.push(payload);
       ids.set(nextId, payload);
+      onWritten();
       return nextId++;
     },
   });
