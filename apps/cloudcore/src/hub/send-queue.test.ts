@@ -1,9 +1,9 @@
 import type { FramePayload } from '@kedge/protocol';
 import { describe, expect, it } from 'vitest';
-import { FrameSlots } from './frame-slots';
+import { FifoSlots } from '../fifo-slots';
 import { KeyedSendQueue } from './send-queue';
 
-function harness(maxInFlight: number, highWaterBytes = 1000, slots?: FrameSlots) {
+function harness(maxInFlight: number, highWaterBytes = 1000, slots?: FifoSlots) {
   const state = {
     version: new Map<string, number>(),
     buffered: 0,
@@ -101,7 +101,7 @@ describe('KeyedSendQueue', () => {
   });
 
   it('shares the replica frame slots: nodes take turns, each holds a few, and close gives them back', () => {
-    const slots = new FrameSlots(6);
+    const slots = new FifoSlots(6);
     const a = harness(100, 1000, slots);
     const b = harness(100, 1000, slots);
     const c = harness(100, 1000, slots);

@@ -5,10 +5,10 @@
  * `maxInFlight` frames wait for acks, and nothing is written while the
  * socket holds more than `highWaterBytes`. A slow node thus stalls only
  * itself, and its memory is bounded by the objects bound to it. With `slots`,
- * each frame also holds one of the replica's FrameSlots until it is written.
+ * each frame also holds one of the replica's frame slots until it is written.
  */
 import type { FramePayload } from '@kedge/protocol';
-import type { FrameSlots } from './frame-slots';
+import type { FifoSlots } from '../fifo-slots';
 import type { ObjectSource } from './registry';
 
 export interface SendQueueOptions {
@@ -19,8 +19,8 @@ export interface SendQueueOptions {
   readonly bufferedAmount: () => number;
   /** Writes one frame, returns its id, calls `onWritten` once the bytes left for the socket. */
   readonly write: (payload: FramePayload, onWritten: () => void) => number;
-  /** The replica's bound on frames being written (frame-slots.ts); none when absent. */
-  readonly slots?: FrameSlots;
+  /** The replica's bound on frames being written (../fifo-slots.ts); none when absent. */
+  readonly slots?: FifoSlots;
 }
 
 /**
@@ -86,7 +86,7 @@ export class KeyedSendQueue {
     this.held.clear();
   }
 
-  /** `granted`: a frame slot handed over by FrameSlots, used first or given back. */
+  /** `granted`: a frame slot handed over by the replica's slots, used first or given back. */
   private pump(granted?: () => void): void {
     if (this.pumping || this.closed || !this.source || (this.waitingForSlot && !granted)) return granted?.();
     this.pumping = true;

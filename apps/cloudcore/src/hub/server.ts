@@ -13,7 +13,7 @@ import { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import { withDefaults } from '@kedge/protocol';
 import type { CloudContext, ServerTls } from '../context';
 import { errorMessage } from '../errors';
-import { FrameSlots } from './frame-slots';
+import { FifoSlots } from '../fifo-slots';
 import { HandshakeBusyError, HandshakeGate } from './gate';
 import { peerIdentity } from './identity';
 import { noticeWhileQueued } from './queued-notice';
@@ -35,7 +35,7 @@ const DEFLATE_WINDOW_BITS = 12;
 const DEFLATE_MEM_LEVEL = 5;
 /**
  * Object frames the replica hands to WebSockets before earlier ones are
- * written (frame-slots.ts): the most that can stand in ws's zlib queue
+ * written (../fifo-slots.ts): the most that can stand in ws's zlib queue
  * ahead of a ping's pong or an incoming status.
  */
 const FRAME_SLOTS = 1024;
@@ -112,7 +112,7 @@ export async function startEdgeServer(ctx: CloudContext): Promise<{ server: Serv
     registry: ctx.sessions,
     metrics,
     log: log.child('session'),
-    frameSlots: new FrameSlots(FRAME_SLOTS),
+    frameSlots: new FifoSlots(FRAME_SLOTS, 'frame slots'),
   };
   const gate = new HandshakeGate({
     maxConcurrent: config.maxConcurrentHandshakes,

@@ -22,7 +22,7 @@ import type { CloudMetrics } from '../metrics/registry';
 import { WS_CLOSE_CODES, closeReason } from './close-codes';
 import { releaseIdleCompression } from './idle-compression';
 import type { EdgeSession, ObjectSource, SessionRegistry } from './registry';
-import type { FrameSlots } from './frame-slots';
+import type { FifoSlots } from '../fifo-slots';
 import { KeyedSendQueue } from './send-queue';
 
 /**
@@ -44,7 +44,7 @@ export interface SessionDeps {
   readonly metrics: CloudMetrics;
   readonly log: Logger;
   /** The replica's bound on object frames being written; none in tests that do not need one. */
-  readonly frameSlots?: FrameSlots;
+  readonly frameSlots?: FifoSlots;
 }
 
 export class NodeSession implements EdgeSession {

@@ -7,38 +7,22 @@
  * coalesced in their pipelines meanwhile. Node Lease renewals and Ready
  * checks (keepalive.ts) take ones of their own.
  */
+import { FifoSlots } from '../fifo-slots';
+
 export class WriteSlots {
-  #free: number;
-  readonly #waiting: Array<() => void> = [];
+  readonly #slots: FifoSlots;
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new RangeError(`write slots must be a positive integer, got ${limit}`);
-    this.#free = limit;
+    this.#slots = new FifoSlots(limit, 'write slots');
   }
 
   /** Resolves with the release function once a slot is free. */
   acquire(): Promise<() => void> {
-    return new Promise((resolve) => {
-      const grant = (): void => {
-        let released = false;
-        resolve(() => {
-          if (released) return;
-          released = true;
-          const next = this.#waiting.shift();
-          if (next) next();
-          else this.#free++;
-        });
-      };
-      if (this.#free > 0) {
-        this.#free--;
-        grant();
-      } else this.#waiting.push(grant);
-    });
+    return new Promise((resolve) => this.#slots.whenFree(resolve));
   }
 
   /** Writes waiting for a slot. */
   get waiting(): number {
-    return this.#waiting.length;
+    return this.#slots.waiting;
   }
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FrameSlots } from './frame-slots';
+import { FifoSlots } from './fifo-slots';
 
-describe('FrameSlots', () => {
+describe('FifoSlots', () => {
   it('hands out up to its limit and refuses a bad one', () => {
-    const slots = new FrameSlots(2);
+    const slots = new FifoSlots(2);
     const a = slots.tryTake();
     const b = slots.tryTake();
     expect(a && b).toBeTruthy();
@@ -11,11 +11,11 @@ describe('FrameSlots', () => {
     a!();
     a!(); // a second release gives nothing back twice
     expect(slots.inUse).toBe(1);
-    expect(() => new FrameSlots(0)).toThrow(/positive integer, got 0/);
+    expect(() => new FifoSlots(0)).toThrow(/positive integer, got 0/);
   });
 
   it('gives a freed slot to the longest waiter, and nobody jumps the queue', () => {
-    const slots = new FrameSlots(1);
+    const slots = new FifoSlots(1);
     const held = slots.tryTake()!;
     const order: string[] = [];
     const releases: Array<() => void> = [];
@@ -38,7 +38,7 @@ describe('FrameSlots', () => {
   });
 
   it('passes a slot along thousands of waiters that have nothing to send without deep recursion', () => {
-    const slots = new FrameSlots(1);
+    const slots = new FifoSlots(1);
     const held = slots.tryTake()!;
     let asked = 0;
     for (let i = 0; i < 50_000; i++)

@@ -1,23 +1,23 @@
 /**
- * A replica-wide bound on object frames handed to WebSockets and not yet
- * written to their sockets. ws compresses every connection's messages through
- * one small pool of zlib jobs per process, first come first served, and a
- * connection's pings, pongs and acks wait behind its frames being compressed.
- * A rollout that binds pods faster than zlib keeps up would otherwise queue
- * frames there without limit, and the edges' pings go unanswered for longer
- * than they wait. Frames beyond the bound stay in their nodes' send queues,
- * where they coalesce; nodes waiting for a slot are served in turn.
+ * A fixed number of slots handed out in arrival order, synchronously: the
+ * replica's bound on object frames being written (hub/send-queue.ts) and,
+ * through WriteSlots, on API calls in flight. Taking and handing out a slot
+ * are O(1) however many wait: after a cloudcore restart thousands of nodes
+ * queue at once.
  */
-export class FrameSlots {
+export class FifoSlots {
   #free: number;
   #handing = false;
   /** Waiters from #head on; the array is compacted as it drains, so taking one is O(1). */
   #waiting: Array<(release: () => void) => void> = [];
   #head = 0;
 
-  constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new RangeError(`frame slots must be a positive integer, got ${limit}`);
+  /** `what` names the slots in the error for a bad limit. */
+  constructor(
+    readonly limit: number,
+    what = 'slots',
+  ) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`${what} must be a positive integer, got ${limit}`);
     this.#free = limit;
   }
 
@@ -42,7 +42,7 @@ export class FrameSlots {
     } else this.#waiting.push(granted);
   }
 
-  /** Nodes waiting for a slot. */
+  /** Takers waiting for a slot. */
   get waiting(): number {
     return this.#waiting.length - this.#head;
   }
@@ -63,8 +63,8 @@ export class FrameSlots {
 
   /**
    * Free slots go straight to the longest waiters, so nobody takes them in
-   * between. A loop, not recursion: a waiter with nothing to send releases at
-   * once, and thousands may wait.
+   * between. A loop, not recursion: a waiter that releases at once (a node
+   * with nothing to send) must not deepen the stack, and thousands may wait.
    */
   #handOut(): void {
     if (this.#handing) return;
