@@ -76,7 +76,7 @@ describe('TLS session resumption', () => {
     const socket = (validTo: string) =>
       ({
         authorized: true,
-        getPeerCertificate: () => ({ subject: { CN: 'edge-2', O: NODE_ORGANIZATION }, valid_to: validTo }),
+        getPeerX509Certificate: () => ({ subject: `CN=edge-2\nO=${NODE_ORGANIZATION}`, validTo }),
       }) as unknown as TLSSocket;
     const now = Date.parse('2030-01-01T00:00:00Z');
     expect(peerIdentity(socket('Dec 31 23:59:59 2029 GMT'), now)).toMatchObject({
