@@ -9,11 +9,19 @@
 import { CoordinationV1Api, CoreV1Api, type V1NodeStatus } from '@kubernetes/client-node';
 import type { CloudModule } from '../context';
 import { FrameRejectedError, errorMessage } from '../errors';
-import { directMergePatch } from '../merge-patch';
+import { directApi, directMergePatch } from '../direct-api';
 import { keepNodeAlive } from './keepalive';
 import { renewLease } from './lease';
 import { NodeOwnership } from './ownership';
-import { ensureNode, isReady, patchLabels, statusUnchanged, writeNodeStatus } from './node-object';
+import {
+  ensureNode,
+  isReady,
+  nodeOnConnect,
+  patchLabels,
+  peekNode,
+  statusUnchanged,
+  writeNodeStatus,
+} from './node-object';
 
 export { EDGE_ROLE_LABEL, ensureNode, writeNodeStatus } from './node-object';
 export { LEASE_NAMESPACE, renewLease } from './lease';
@@ -34,11 +42,17 @@ export const nodesModule: CloudModule = {
       await ensureNode(core, nodeName, labels);
     });
 
-    const ownership = new NodeOwnership(coordination, {
-      namespace: ctx.config.namespace,
-      replicaId: ctx.config.serverId,
-      durationSeconds: ctx.config.leaseDurationSeconds,
-    });
+    // Calls made once per connect go without the generated client where the API allows it.
+    const direct = directApi(ctx.kube, 'bulk');
+    const ownership = new NodeOwnership(
+      coordination,
+      {
+        namespace: ctx.config.namespace,
+        replicaId: ctx.config.serverId,
+        durationSeconds: ctx.config.leaseDurationSeconds,
+      },
+      direct,
+    );
     const keepalive = { coordination, core, lease, log, patch: directMergePatch(ctx.kube) };
     // This replica is alive to the others only while its lease is renewed; nodes wait for its first write.
     let markAlive!: () => void;
@@ -71,9 +85,9 @@ export const nodesModule: CloudModule = {
         session.close('GOING_AWAY', message);
         throw new FrameRejectedError('GOING_AWAY', 'owned_elsewhere', message);
       }
-      const current = await ensureNode(core, session.nodeName, {});
+      const current = await nodeOnConnect(core, direct, session.nodeName);
       // Back within the Lease's grace (a link blip, a cloudcore restart): the Node still says Ready.
-      const node = isReady(current) ? current : await writeNodeStatus(core, session.nodeName, {}, current);
+      const node = isReady(current) ? current : await writeNodeStatus(core, session.nodeName, {});
       await renewLease(coordination, core, node, lease, keepalive.patch);
       keepNodeAlive(keepalive, session, node);
     });
@@ -104,9 +118,9 @@ export const nodesModule: CloudModule = {
         );
       }
       // The same status again (the 5-minute refresh) is read, not written.
-      const current = await core.readNode({ name: session.nodeName });
+      const current = await peekNode(core, direct, session.nodeName);
       if (statusUnchanged(current, status)) return 'unchanged';
-      const node = await writeNodeStatus(core, session.nodeName, status, current);
+      const node = await writeNodeStatus(core, session.nodeName, status, direct ? undefined : current);
       const info = status.nodeInfo;
       const labels: Record<string, string> = {};
       if (info?.architecture && node.metadata?.labels?.['kubernetes.io/arch'] !== info.architecture)

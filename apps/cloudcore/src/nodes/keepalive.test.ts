@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeSession } from '../hub';
 import { loadKubeConfig } from '../kubeconfig';
 import { silentLogger } from '../log';
-import { directMergePatch, type MergePatch } from '../merge-patch';
+import { directMergePatch, type MergePatch } from '../direct-api';
 import { eventually } from '../testing/test-edge';
 import { keepNodeAlive } from './keepalive';
 import { renewLease } from './lease';

@@ -19,7 +19,7 @@ import type { CoordinationV1Api, CoreV1Api, V1Node } from '@kubernetes/client-no
 import { errorMessage } from '../errors';
 import type { EdgeSession } from '../hub';
 import type { Logger } from '../log';
-import type { MergePatch } from '../merge-patch';
+import type { MergePatch } from '../direct-api';
 import { renewLease, type LeaseOptions } from './lease';
 import { LANE_SOCKETS } from '../kubeconfig';
 import { WriteSlots } from '../status/write-slots';

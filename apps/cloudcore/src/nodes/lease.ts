@@ -11,7 +11,7 @@ import {
   type V1Node,
 } from '@kubernetes/client-node';
 import { MERGE_PATCH, isConflict, isNotFound } from '../kube';
-import type { MergePatch } from '../merge-patch';
+import type { MergePatch } from '../direct-api';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
 
@@ -38,7 +38,7 @@ async function createLease(api: CoordinationV1Api, core: CoreV1Api, body: V1Leas
  * of its spec (a create only when it is missing). Only the node's serving
  * replica writes it, so there is nothing to guard with a resourceVersion: a
  * patch needs no read first and no copy of the lease kept per node. `patch`,
- * when given, sends it without the generated client (merge-patch.ts).
+ * when given, sends it without the generated client (direct-api.ts).
  */
 export async function renewLease(
   api: CoordinationV1Api,

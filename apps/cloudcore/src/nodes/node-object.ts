@@ -5,6 +5,7 @@
  * server supports; a conflict is retried once with a fresh read.
  */
 import type { CoreV1Api, V1Node, V1NodeCondition, V1NodeStatus } from '@kubernetes/client-node';
+import type { DirectApi } from '../direct-api';
 import { MERGE_PATCH, isConflict, isNotFound } from '../kube';
 
 export const EDGE_ROLE_LABEL = 'node-role.kubernetes.io/edge';
@@ -34,10 +35,37 @@ export async function ensureNode(
       node = await core.readNode({ name: nodeName });
     }
   }
-  const current = node.metadata?.labels ?? {};
-  const missing = Object.entries(wanted).filter(([k, v]) => current[k] !== v);
+  const missing = missingLabels(node, wanted);
   if (missing.length === 0) return node;
   return patchLabels(core, nodeName, Object.fromEntries(missing));
+}
+
+function missingLabels(node: V1Node, wanted: Readonly<Record<string, string>>): [string, string][] {
+  const current = node.metadata?.labels ?? {};
+  return Object.entries(wanted).filter(([k, v]) => current[k] !== v);
+}
+
+/**
+ * The Node for looking at, read without the generated client when `direct`
+ * is given: a connect and a reconnect's node status read it once each, and
+ * after a replica restart every node does both at once. Its times are JSON
+ * strings, so it must not be passed to writeNodeStatus as `known`.
+ */
+export async function peekNode(core: CoreV1Api, direct: DirectApi | undefined, nodeName: string): Promise<V1Node> {
+  return direct ? direct.get<V1Node>(`/api/v1/nodes/${nodeName}`) : core.readNode({ name: nodeName });
+}
+
+/**
+ * The Node of a connecting edge: created or labelled if it must be
+ * (ensureNode), read with peekNode when it is already as it should be.
+ */
+export async function nodeOnConnect(core: CoreV1Api, direct: DirectApi | undefined, nodeName: string): Promise<V1Node> {
+  if (!direct) return ensureNode(core, nodeName, {});
+  const node = await peekNode(core, direct, nodeName).catch((err: unknown) => {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  });
+  return node && missingLabels(node, baseLabels(nodeName)).length === 0 ? node : ensureNode(core, nodeName, {});
 }
 
 export function patchLabels(core: CoreV1Api, nodeName: string, labels: Record<string, string>): Promise<V1Node> {

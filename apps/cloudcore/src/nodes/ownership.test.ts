@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directApi, type DirectApi } from '../direct-api';
 import { loadKubeConfig } from '../kubeconfig';
 import { NodeOwnership, OWNERSHIP_LEASE_PREFIX, REPLICA_LEASE_PREFIX } from './ownership';
 
 const NAMESPACE = 'kedge-system';
+/** The same rules once more with the direct API, in a namespace of their own. */
+const DIRECT_NAMESPACE = 'kedge-direct';
 let dir: string;
 let kubeLite: KubeLite;
 let api: CoordinationV1Api;
-
-const replica = (replicaId: string, durationSeconds = 30) =>
-  new NodeOwnership(api, { namespace: NAMESPACE, replicaId, durationSeconds, maxWaitMs: 600, pollMs: 100 });
+let direct: DirectApi;
 const never = new AbortController().signal;
 
 beforeAll(async () => {
@@ -22,7 +23,9 @@ beforeAll(async () => {
   kubeLite = await startKubeLite({ dataDir: dir, port: 0, log: () => undefined, controllers: false });
   const kube = loadKubeConfig({ kubeconfig: kubeLite.kubeconfigPath }, {});
   api = kube.makeApiClient(CoordinationV1Api);
-  await kube.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NAMESPACE } } });
+  direct = directApi(kube, 'bulk')!;
+  for (const name of [NAMESPACE, DIRECT_NAMESPACE])
+    await kube.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
 }, 30_000);
 
 afterAll(async () => {
@@ -30,14 +33,25 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('node ownership lease', () => {
+// Every rule holds whether leases are read and replaced through the generated client or directly.
+describe.each([
+  { client: 'generated client', namespace: NAMESPACE, viaDirect: false },
+  { client: 'direct API', namespace: DIRECT_NAMESPACE, viaDirect: true },
+])('node ownership lease ($client)', ({ namespace, viaDirect }) => {
+  const replica = (replicaId: string, durationSeconds = 30) =>
+    new NodeOwnership(
+      api,
+      { namespace, replicaId, durationSeconds, maxWaitMs: 600, pollMs: 100 },
+      viaDirect ? direct : undefined,
+    );
+
   it('creates the lease for the first replica', async () => {
     const a = replica('replica-a');
     expect(await a.heartbeat()).toBe('alive');
     expect((await a.acquire('n1', never)).ok).toBe(true);
-    const lease = await api.readNamespacedLease({ name: `${OWNERSHIP_LEASE_PREFIX}n1`, namespace: NAMESPACE });
+    const lease = await api.readNamespacedLease({ name: `${OWNERSHIP_LEASE_PREFIX}n1`, namespace });
     expect(lease.spec?.holderIdentity).toBe('replica-a');
-    const own = await api.readNamespacedLease({ name: `${REPLICA_LEASE_PREFIX}replica-a`, namespace: NAMESPACE });
+    const own = await api.readNamespacedLease({ name: `${REPLICA_LEASE_PREFIX}replica-a`, namespace });
     expect(own.spec?.holderIdentity).toBe('replica-a');
   });
 
@@ -62,7 +76,7 @@ describe('node ownership lease', () => {
     expect((await b.acquire('n3', never)).ok).toBe(true);
     await dead.release('n3');
     expect(await b.holder('n3')).toBe('replica-b');
-    const lease = await api.readNamespacedLease({ name: `${OWNERSHIP_LEASE_PREFIX}n3`, namespace: NAMESPACE });
+    const lease = await api.readNamespacedLease({ name: `${OWNERSHIP_LEASE_PREFIX}n3`, namespace });
     expect(lease.spec?.leaseTransitions).toBe(1);
   });
 
@@ -113,15 +127,19 @@ describe('node ownership lease', () => {
         return Reflect.get(target, key, receiver) as unknown;
       },
     });
-    const restarted = new NodeOwnership(counting, {
-      namespace: NAMESPACE,
-      replicaId: 'replica-restart',
-      durationSeconds: 30,
-    });
+    const countingDirect: DirectApi = {
+      ...direct,
+      get: <T>(path: string) => (reads.push(path.split('/').pop()!), direct.get<T>(path)),
+    };
+    const restarted = new NodeOwnership(
+      counting,
+      { namespace, replicaId: 'replica-restart', durationSeconds: 30 },
+      viaDirect ? countingDirect : undefined,
+    );
     expect(await restarted.prime()).toBeGreaterThanOrEqual(2);
     // p2 changes after the list: the copy is stale, the write conflicts and p2 is read once.
-    const p2 = await api.readNamespacedLease({ name: `${OWNERSHIP_LEASE_PREFIX}p2`, namespace: NAMESPACE });
-    await api.replaceNamespacedLease({ name: p2.metadata!.name!, namespace: NAMESPACE, body: p2 });
+    const p2 = await api.readNamespacedLease({ name: `${OWNERSHIP_LEASE_PREFIX}p2`, namespace });
+    await api.replaceNamespacedLease({ name: p2.metadata!.name!, namespace, body: p2 });
     expect((await restarted.acquire('p1', never)).ok).toBe(true);
     expect((await restarted.acquire('p2', never)).ok).toBe(true);
     expect(reads).toEqual([`${OWNERSHIP_LEASE_PREFIX}p2`]);

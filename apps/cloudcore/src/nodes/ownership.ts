@@ -28,6 +28,7 @@
  * A copy gone stale only costs a conflict, then a read.
  */
 import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
+import type { DirectApi } from '../direct-api';
 import { isConflict, isNotFound } from '../kube';
 
 export const OWNERSHIP_LEASE_PREFIX = 'kedge-node-';
@@ -72,7 +73,13 @@ export class NodeOwnership {
   constructor(
     private readonly api: CoordinationV1Api,
     private readonly options: OwnershipOptions,
+    /** Reads and replaces without the generated client, when the API allows it: one of each per connect. */
+    private readonly direct?: DirectApi,
   ) {}
+
+  private leasePath(name: string): string {
+    return `/apis/coordination.k8s.io/v1/namespaces/${this.options.namespace}/leases/${name}`;
+  }
 
   private spec(previous: V1Lease | undefined) {
     const now = new V1MicroTime();
@@ -81,7 +88,9 @@ export class NodeOwnership {
       holderIdentity: this.options.replicaId,
       leaseDurationSeconds: this.options.durationSeconds,
       renewTime: now,
-      acquireTime: taking ? now : (previous?.spec?.acquireTime ?? now),
+      // Kept in MicroTime form: read through the generated client it is a plain Date, which
+      // would go out with milliseconds, and a MicroTime needs six digits.
+      acquireTime: taking || !previous?.spec?.acquireTime ? now : new V1MicroTime(previous.spec.acquireTime),
       leaseTransitions: (previous?.spec?.leaseTransitions ?? 0) + (taking && previous ? 1 : 0),
     };
   }
@@ -91,7 +100,10 @@ export class NodeOwnership {
   }
 
   private readLease(name: string): Promise<V1Lease | undefined> {
-    return this.api.readNamespacedLease({ name, namespace: this.options.namespace }).catch((err: unknown) => {
+    const read = this.direct
+      ? this.direct.get<V1Lease>(this.leasePath(name))
+      : this.api.readNamespacedLease({ name, namespace: this.options.namespace });
+    return read.catch((err: unknown) => {
       if (isNotFound(err)) return undefined;
       throw err;
     });
@@ -108,11 +120,10 @@ export class NodeOwnership {
   }
 
   private replace(lease: V1Lease, spec: V1Lease['spec']): Promise<V1Lease> {
-    return this.api.replaceNamespacedLease({
-      name: lease.metadata?.name ?? '',
-      namespace: this.options.namespace,
-      body: { ...lease, spec },
-    });
+    const name = lease.metadata?.name ?? '';
+    const body = { ...lease, spec };
+    if (this.direct) return this.direct.put<V1Lease>(this.leasePath(name), body);
+    return this.api.replaceNamespacedLease({ name, namespace: this.options.namespace, body });
   }
 
   /**

@@ -1,4 +1,4 @@
-/** Merge patches without the generated client, against a real API server (kube-lite). */
+/** API calls without the generated client, against a real API server (kube-lite). */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request, type Agent, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { CoordinationV1Api, CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
 import { startKubeLite, type KubeLite } from '@kedge/kube-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isNotFound } from './kube';
+import { isConflict, isNotFound } from './kube';
 import { LANE_SOCKETS, PooledKubeConfig, loadKubeConfig, type AgentTlsOptions } from './kubeconfig';
-import { directMergePatch } from './merge-patch';
-import { LEASE_NAMESPACE, renewLease } from './nodes';
+import { directApi, directMergePatch } from './direct-api';
+import { EDGE_ROLE_LABEL, LEASE_NAMESPACE, renewLease } from './nodes';
+import { nodeOnConnect } from './nodes/node-object';
 
 let dir: string;
 let kubeLite: KubeLite;
@@ -131,5 +132,35 @@ describe('directMergePatch', () => {
     expect(directMergePatch(with_({ server: 'http://api.example:8080', skipTLSVerify: true }))).toBeUndefined();
     expect(directMergePatch(with_({}))).toBeTypeOf('function');
     expect(directMergePatch(with_({}, new KubeConfig()))).toBeUndefined();
+  });
+});
+
+describe('directApi', () => {
+  it('reads and replaces as plain JSON, with not-found and conflict errors the generated client would give', async () => {
+    const api = directApi(kube, 'bulk')!;
+    await core.createNode({ body: { metadata: { name: 'edge-d1', labels: { a: '1' } } } });
+    const node = await api.get<V1Node>('/api/v1/nodes/edge-d1');
+    expect(node.metadata).toMatchObject({ name: 'edge-d1', labels: { a: '1' } });
+    expect(typeof node.metadata?.creationTimestamp).toBe('string');
+    const replaced = await api.put<V1Node>('/api/v1/nodes/edge-d1', {
+      ...node,
+      metadata: { ...node.metadata, labels: { a: '2' } },
+    });
+    expect(replaced.metadata?.labels).toEqual({ a: '2' });
+    // The version read before the replace is stale now.
+    const stale = await api.put('/api/v1/nodes/edge-d1', node).catch((e: unknown) => e);
+    expect(isConflict(stale)).toBe(true);
+    expect(isNotFound(await api.get('/api/v1/nodes/absent').catch((e: unknown) => e))).toBe(true);
+  });
+
+  it('gives a connecting node its Node: created when absent, labelled when short of the edge labels', async () => {
+    const api = directApi(kube, 'bulk')!;
+    const created = await nodeOnConnect(core, api, 'edge-d2');
+    expect(created.metadata?.labels).toMatchObject({ [EDGE_ROLE_LABEL]: '', 'kubernetes.io/hostname': 'edge-d2' });
+    const asRead = await nodeOnConnect(core, api, 'edge-d2');
+    expect(asRead.metadata?.uid).toBe(created.metadata?.uid);
+    await core.createNode({ body: { metadata: { name: 'edge-d3' } } }); // made by hand before the edge came
+    const labelled = await nodeOnConnect(core, api, 'edge-d3');
+    expect(labelled.metadata?.labels).toMatchObject({ [EDGE_ROLE_LABEL]: '', 'kubernetes.io/hostname': 'edge-d3' });
   });
 });
