@@ -63,9 +63,11 @@ export interface ScaleResult {
     bytesResent: number;
     objectsResent: number;
     podRestarts: number;
-    /** CPU the restarted replicas and the hollow processes spent from the kill until all were back, per node. */
+    /** CPU the restarted replicas, the hollow processes and the API server spent from the kill until all were back, per node. */
     cloudcoreCpuMsPerNode: number;
     hollowCpuMsPerNode: number;
+    /** 0 when the API server is not one this run started (E2E_KUBECONFIG). */
+    apiServerCpuMsPerNode: number;
   } | null;
   /** The hollow nodes' hub client warnings over the run, by message (dropped connections, failed dials). */
   edgeWarnings: Record<string, number>;
@@ -213,6 +215,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       pool.mark();
       const before = await pool.stats();
       const killedAt = Date.now();
+      const apiCpuAtKill = cluster.apiServerCpuMs();
       let hollowCpuMs = 0;
       await Promise.all(cluster.replicas.map((r) => r.process.kill9()));
       log('storm: every replica killed', { replicas });
@@ -229,6 +232,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       );
       const backMs = Date.now() - killedAt;
       const cloudcoreCpuMs = sumCpu(cluster);
+      const apiServerCpuMs = cluster.apiServerCpuMs() - apiCpuAtKill;
       await new Promise((r) => setTimeout(r, 3_000)); // late statuses, any restart would show
       const after = await pool.stats();
       storm = {
@@ -238,6 +242,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
         podRestarts: after.containerStarts - before.containerStarts,
         cloudcoreCpuMsPerNode: Math.round((cloudcoreCpuMs / nodes) * 100) / 100,
         hollowCpuMsPerNode: Math.round((hollowCpuMs / nodes) * 100) / 100,
+        apiServerCpuMsPerNode: Math.round((apiServerCpuMs / nodes) * 100) / 100,
       };
       log('storm done', storm);
     }
