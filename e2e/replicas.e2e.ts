@@ -54,6 +54,7 @@ beforeAll(async () => {
       labels: { [FLEET_LABEL]: fleet },
       url: `wss://127.0.0.1:${cluster.edgePort}/v1/connect`,
       startPerSecond: 50,
+      compression: true,
     },
   ]);
   await waitFor(async () => (await pool.stats()).synced === NODES && watch.readyNodes.size === NODES, {
