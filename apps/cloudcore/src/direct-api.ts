@@ -13,8 +13,12 @@ import { request, type Agent, type RequestOptions } from 'node:https';
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { PooledKubeConfig, type AgentTlsOptions, type PoolLane } from './kubeconfig';
 
-/** Patches the object at an API path (e.g. /apis/coordination.k8s.io/v1/namespaces/ns/leases/name). */
+/** Patches the object at an API path (e.g. leasePath(ns, name)). */
 export type MergePatch = (path: string, body: unknown) => Promise<void>;
+
+/** The API path of a Lease, for calls made here. */
+export const leasePath = (namespace: string, name: string): string =>
+  `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}`;
 
 export interface DirectApi {
   get<T>(path: string): Promise<T>;

@@ -11,7 +11,7 @@ import {
   type V1Node,
 } from '@kubernetes/client-node';
 import { MERGE_PATCH, isConflict, isNotFound } from '../kube';
-import type { MergePatch } from '../direct-api';
+import { leasePath, type MergePatch } from '../direct-api';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
 
@@ -50,7 +50,7 @@ export async function renewLease(
   const name = node.metadata?.name ?? '';
   const spec = { holderIdentity: name, leaseDurationSeconds: options.durationSeconds, renewTime: new V1MicroTime() };
   try {
-    if (patch) await patch(`/apis/coordination.k8s.io/v1/namespaces/${LEASE_NAMESPACE}/leases/${name}`, { spec });
+    if (patch) await patch(leasePath(LEASE_NAMESPACE, name), { spec });
     else await api.patchNamespacedLease({ name, namespace: LEASE_NAMESPACE, body: { spec } }, MERGE_PATCH);
   } catch (err) {
     if (!isNotFound(err)) throw err;

@@ -28,7 +28,7 @@
  * A copy gone stale only costs a conflict, then a read.
  */
 import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
-import type { DirectApi } from '../direct-api';
+import { leasePath, type DirectApi } from '../direct-api';
 import { isConflict, isNotFound } from '../kube';
 
 export const OWNERSHIP_LEASE_PREFIX = 'kedge-node-';
@@ -77,10 +77,6 @@ export class NodeOwnership {
     private readonly direct?: DirectApi,
   ) {}
 
-  private leasePath(name: string): string {
-    return `/apis/coordination.k8s.io/v1/namespaces/${this.options.namespace}/leases/${name}`;
-  }
-
   private spec(previous: V1Lease | undefined) {
     const now = new V1MicroTime();
     const taking = previous?.spec?.holderIdentity !== this.options.replicaId;
@@ -101,7 +97,7 @@ export class NodeOwnership {
 
   private readLease(name: string): Promise<V1Lease | undefined> {
     const read = this.direct
-      ? this.direct.get<V1Lease>(this.leasePath(name))
+      ? this.direct.get<V1Lease>(leasePath(this.options.namespace, name))
       : this.api.readNamespacedLease({ name, namespace: this.options.namespace });
     return read.catch((err: unknown) => {
       if (isNotFound(err)) return undefined;
@@ -122,7 +118,7 @@ export class NodeOwnership {
   private replace(lease: V1Lease, spec: V1Lease['spec']): Promise<V1Lease> {
     const name = lease.metadata?.name ?? '';
     const body = { ...lease, spec };
-    if (this.direct) return this.direct.put<V1Lease>(this.leasePath(name), body);
+    if (this.direct) return this.direct.put<V1Lease>(leasePath(this.options.namespace, name), body);
     return this.api.replaceNamespacedLease({ name, namespace: this.options.namespace, body });
   }
 
