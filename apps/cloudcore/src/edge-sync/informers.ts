@@ -15,6 +15,7 @@ import { errorMessage } from '../errors';
 import { isNotFound } from '../kube';
 import type { Logger } from '../log';
 import type { NodeIndex, SyncedKind } from './node-index';
+import { StringInterner } from './intern';
 import { slimInPlace } from './slim';
 
 const RESTART_MIN_MS = 500;
@@ -68,6 +69,8 @@ export async function runInformers(
 ): Promise<() => Promise<void>> {
   const apis = { core: kube.makeApiClient(CoreV1Api), custom: kube.makeApiClient(CustomObjectsApi) };
   const listed: Promise<void>[] = [];
+  // What the index keeps: trimmed, with repeated strings shared across objects.
+  const interner = new StringInterner();
   const informers = KINDS.map(({ kind, path, list, optional }) => {
     let markListed!: () => void;
     listed.push(new Promise<void>((resolve) => (markListed = resolve)));
@@ -83,8 +86,9 @@ export async function runInformers(
       setImmediate(markListed);
       return result;
     });
-    informer.on('add', (obj) => index.upsert(kind, slimInPlace(kind, obj)));
-    informer.on('update', (obj) => index.upsert(kind, slimInPlace(kind, obj)));
+    const keep = (obj: KubernetesObject) => index.upsert(kind, interner.internValues(slimInPlace(kind, obj)));
+    informer.on('add', keep);
+    informer.on('update', keep);
     informer.on('delete', (obj) => index.remove(kind, obj));
     let delay = RESTART_MIN_MS;
     const restart = (err: unknown) => {

@@ -34,6 +34,12 @@ const TLS_SESSION_LIFETIME_SECONDS = 24 * 3600;
 const DEFLATE_WINDOW_BITS = 12;
 const DEFLATE_MEM_LEVEL = 5;
 /**
+ * Output buffer of each zlib stream. Node's default (16 KiB) is allocated per
+ * stream and outlives the stream's close until a full GC; most edge frames
+ * compress to well under 4 KiB, and larger ones take a few more rounds.
+ */
+const DEFLATE_CHUNK_BYTES = 4096;
+/**
  * Object frames the replica hands to WebSockets before earlier ones are
  * written (../fifo-slots.ts): the most that can stand in ws's zlib queue
  * ahead of a ping's pong or an incoming status.
@@ -50,7 +56,8 @@ export const EDGE_DEFLATE_OPTIONS: PerMessageDeflateOptions = {
   clientMaxWindowBits: DEFLATE_WINDOW_BITS,
   // Each edge message starts afresh, so an idle connection's inflater can be closed.
   clientNoContextTakeover: true,
-  zlibDeflateOptions: { memLevel: DEFLATE_MEM_LEVEL },
+  zlibDeflateOptions: { memLevel: DEFLATE_MEM_LEVEL, chunkSize: DEFLATE_CHUNK_BYTES },
+  zlibInflateOptions: { chunkSize: DEFLATE_CHUNK_BYTES },
 };
 
 /**
