@@ -45,7 +45,13 @@ export interface ScaleResult {
   rolloutAllRunningMs: number | null;
   rolloutRunning: number;
   rolloutLatencyMs: ReturnType<typeof percentiles>;
-  churn: { pods: number; running: number; latencyMs: ReturnType<typeof percentiles> } | null;
+  churn: {
+    /** Wait after the rollout until the cloud side was quiet (settle()), before the first churn pod. */
+    settleMs: number;
+    pods: number;
+    running: number;
+    latencyMs: ReturnType<typeof percentiles>;
+  } | null;
   cloudcore: {
     rssBytesTotal: number;
     rssBytesBaseline: number;
@@ -100,6 +106,28 @@ function cpuShares(c: Cluster): (hollowCpuMs: number) => { apiServer: number; cl
     [at, api, cloud] = [now, api1, cloud1];
     return shares;
   };
+}
+
+/** "Quiet": each of cloudcore (all replicas) and the API server under this share of a core over a window. */
+const QUIET_CPU_PERCENT = 25;
+const QUIET_WINDOW_MS = 2_000;
+const SETTLE_MAX_MS = 120_000;
+
+/**
+ * Steady churn means churn on a settled cloud: the last status writes and
+ * watch events of the rollout still queued in cloudcore or the API server
+ * would otherwise delay the first churn pods behind them. Waits until both
+ * were quiet over one window (at most SETTLE_MAX_MS); returns the time waited.
+ */
+async function settle(cluster: Cluster): Promise<number> {
+  const startedAt = Date.now();
+  const shares = cpuShares(cluster);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, QUIET_WINDOW_MS));
+    const { apiServer, cloudcore } = shares(0);
+    const waited = Date.now() - startedAt;
+    if ((apiServer < QUIET_CPU_PERCENT && cloudcore < QUIET_CPU_PERCENT) || waited >= SETTLE_MAX_MS) return waited;
+  }
 }
 
 export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
@@ -189,6 +217,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     let churnResult: ScaleResult['churn'] = null;
     const churnPerSecond = options.churnPerSecond ?? 10;
     if (churnPerSecond > 0) {
+      const settleMs = await settle(cluster);
+      log('settled', { settleMs });
       const { startedAt, created } = await churn(cluster.kube, fleet, churnPerSecond, options.churnSeconds ?? 20);
       await waitFor(() => watch.podsSince(startedAt).running >= created, {
         description: `${created} churn pods Running`,
@@ -196,7 +226,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
         intervalMs: 500,
       }).catch(() => undefined);
       const s = watch.podsSince(startedAt);
-      churnResult = { pods: created, running: s.running, latencyMs: percentiles(s.latencies) };
+      churnResult = { settleMs, pods: created, running: s.running, latencyMs: percentiles(s.latencies) };
       log('churn done', churnResult);
     }
 
