@@ -40,20 +40,13 @@ export class StringInterner {
    * alone: V8 already keeps one copy of each property name.
    */
   internValues<T>(obj: T): T {
-    this.visit(obj as unknown);
+    if (typeof obj === 'object' && obj !== null) this.visit(obj);
     return obj;
   }
 
-  private visit(node: unknown): void {
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        const value: unknown = node[i];
-        if (typeof value === 'string') node[i] = this.intern(value);
-        else if (typeof value === 'object' && value !== null) this.visit(value);
-      }
-      return;
-    }
-    if (typeof node !== 'object' || node === null || node instanceof Date) return;
+  /** Arrays and plain objects alike: an array's keys are its indices. */
+  private visit(node: object): void {
+    if (node instanceof Date) return;
     const record = node as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const value = record[key];
