@@ -5,6 +5,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot, waitFor } from '@kedge/testkit';
 import { startCluster, TOKEN, type Cluster } from './cluster';
 import { HollowPool } from './hollow-pool';
@@ -123,7 +124,7 @@ async function settle(cluster: Cluster): Promise<number> {
   const startedAt = Date.now();
   const shares = cpuShares(cluster);
   for (;;) {
-    await new Promise((r) => setTimeout(r, QUIET_WINDOW_MS));
+    await sleep(QUIET_WINDOW_MS);
     const { apiServer, cloudcore } = shares(0);
     const waited = Date.now() - startedAt;
     if ((apiServer < QUIET_CPU_PERCENT && cloudcore < QUIET_CPU_PERCENT) || waited >= SETTLE_MAX_MS) return waited;
@@ -151,7 +152,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   const pool = new HollowPool();
   try {
     await watch.start();
-    await new Promise((r) => setTimeout(r, 2_000));
+    await sleep(2_000);
     const rssBaseline = sumRss(cluster);
     const memBaseline = await sumMemory(cluster);
     const cpuBefore = sumCpu(cluster);
@@ -230,11 +231,11 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       log('churn done', churnResult);
     }
 
-    // Steady state: settle, then measure memory and idle CPU over 10 s.
-    await new Promise((r) => setTimeout(r, 5_000));
+    // Steady state: 5 s on, measure memory and idle CPU over 10 s.
+    await sleep(5_000);
     const steadyCpu0 = sumCpu(cluster);
     const steadyAt = Date.now();
-    await new Promise((r) => setTimeout(r, 10_000));
+    await sleep(10_000);
     const steadyCpuPercent = ((sumCpu(cluster) - steadyCpu0) / (Date.now() - steadyAt)) * 100;
     const rssTotal = sumRss(cluster);
     const mem = await sumMemory(cluster);
@@ -263,7 +264,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       const backMs = Date.now() - killedAt;
       const cloudcoreCpuMs = sumCpu(cluster);
       const apiServerCpuMs = cluster.apiServerCpuMs() - apiCpuAtKill;
-      await new Promise((r) => setTimeout(r, 3_000)); // late statuses, any restart would show
+      await sleep(3_000); // late statuses, any restart would show
       const after = await pool.stats();
       storm = {
         backMs,
